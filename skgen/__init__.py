@@ -1,0 +1,11 @@
+"""skgen: scikit-learn compatible generative models on Keras 3.
+
+Importing skgen does not import Keras or TensorFlow; they load on the first
+``fit``.
+"""
+
+from .decomposition import AutoencoderTransformer
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["AutoencoderTransformer", "__version__"]

@@ -1,0 +1,192 @@
+"""What every skgen estimator shares: parameters, validation, scaling, training."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._network import ACTIVATIONS, NetworkSpec
+
+_ACTIVATION = [StrOptions(set(ACTIVATIONS))]
+
+
+class BaseAutoencoder(BaseEstimator):
+    """Base class of the autoencoder-based estimators.
+
+    Subclasses define ``__init__`` (storing their arguments) and call
+    :meth:`_fit_network` from ``fit``.  Inputs are min-max scaled to [0, 1]
+    inside the estimator, so raw columns of very different ranges work, and
+    every output in the input space is scaled back.
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": _ACTIVATION,
+        "output_activation": _ACTIVATION,
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    # --- fitting -----------------------------------------------------------
+    def _validate_hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = (sizes,) if isinstance(sizes, Integral) else tuple(sizes)
+        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
+            raise ValueError(
+                "hidden_layer_sizes must contain positive integers only, got "
+                f"{self.hidden_layer_sizes!r}."
+            )
+        return tuple(int(s) for s in sizes)
+
+    def _fit_network(
+        self,
+        X,
+        *,
+        latent_dim,
+        latent_activation="linear",
+        variational=False,
+        beta=1.0,
+        random_state=None,
+    ):
+        """Validate and scale ``X``, train, and set the fitted attributes.
+
+        ``random_state`` is the fit's ``RandomState``; a caller that needs more
+        draws after training (a sampler) passes its own so the stream goes on.
+        Returns the scaled training rows.
+        """
+        from ._keras import train_network  # imports Keras: only when fitting
+
+        X = validate_data(
+            self, X, dtype=[np.float64, np.float32], ensure_min_samples=2
+        )
+        hidden = self._validate_hidden_layer_sizes()
+        self._fit_scaler(X)
+        X_scaled = self._scale(X)
+        rng = random_state
+        if rng is None:
+            rng = check_random_state(self.random_state)
+
+        X_train, X_val = X_scaled, None
+        if self.early_stopping:
+            n_val = int(np.ceil(self.validation_fraction * len(X)))
+            if n_val >= len(X):
+                raise ValueError(
+                    f"early_stopping needs at least one training row: "
+                    f"{len(X)} samples with validation_fraction="
+                    f"{self.validation_fraction} leave none."
+                )
+            order = rng.permutation(len(X))
+            X_train, X_val = X_scaled[order[n_val:]], X_scaled[order[:n_val]]
+
+        spec = NetworkSpec(
+            n_features=X.shape[1],
+            hidden_layer_sizes=hidden,
+            latent_dim=int(latent_dim),
+            activation=self.activation,
+            latent_activation=latent_activation,
+            output_activation=self.output_activation,
+            variational=variational,
+            beta=float(beta),
+        )
+        result = train_network(
+            spec,
+            X_train,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            learning_rate=self.learning_rate,
+            random_state=rng,
+            X_val=X_val,
+            n_iter_no_change=self.n_iter_no_change,
+            tol=self.tol,
+            verbose=self.verbose,
+        )
+        self.network_ = result.network
+        self.loss_curve_ = result.loss_curve
+        self.validation_loss_curve_ = result.validation_loss_curve
+        self.n_iter_ = result.n_iter
+        return X_scaled
+
+    # --- scaling -------------------------------------------------------------
+    def _fit_scaler(self, X):
+        self.data_min_ = X.min(axis=0).astype(np.float64)
+        self.data_max_ = X.max(axis=0).astype(np.float64)
+        with np.errstate(over="ignore"):
+            self.data_range_ = self.data_max_ - self.data_min_
+        if not np.isfinite(self.data_range_).all():
+            bad = np.flatnonzero(~np.isfinite(self.data_range_))
+            raise ValueError(
+                f"The range of column(s) {bad.tolist()} overflows float64; "
+                "rescale these columns before fitting."
+            )
+
+    def _column_scale(self):
+        # Constant columns scale by 1 (they map to 0), never divide by zero.
+        tiny = 10 * np.finfo(np.float64).eps * np.maximum(
+            1.0, np.maximum(np.abs(self.data_min_), np.abs(self.data_max_))
+        )
+        return np.where(self.data_range_ > tiny, self.data_range_, 1.0)
+
+    def _scale(self, X):
+        return (np.asarray(X, dtype=np.float64) - self.data_min_) / self._column_scale()
+
+    def _unscale(self, X_scaled):
+        return X_scaled * self._column_scale() + self.data_min_
+
+    # --- inference ---------------------------------------------------------
+    def _validate_X(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+
+    def _validate_codes(self, Z):
+        check_is_fitted(self)
+        Z = check_array(Z, dtype=np.float64)
+        latent_dim = self.network_.spec.latent_dim
+        if Z.shape[1] != latent_dim:
+            raise ValueError(
+                f"Z has {Z.shape[1]} features, but {type(self).__name__} has "
+                f"{latent_dim} latent dimensions."
+            )
+        return Z
+
+    def _reconstruct_scaled(self, X):
+        """``(X_scaled, reconstruction_scaled)`` for validated rows ``X``."""
+        X_scaled = self._scale(X)
+        return X_scaled, self.network_.reconstruct(X_scaled)
+
+    def _reconstruction_error(self, X, per_feature=False):
+        X_scaled, X_rec = self._reconstruct_scaled(self._validate_X(X))
+        squared = (X_scaled - X_rec) ** 2
+        return squared if per_feature else squared.mean(axis=1)
+
+    @property
+    def encoder_(self):
+        """The trained encoder as a Keras model (built on each access)."""
+        return self._keras_models()[0]
+
+    @property
+    def decoder_(self):
+        """The trained decoder as a Keras model (built on each access).
+
+        It maps latent codes to *scaled* rows in [0, 1]; use the estimator's
+        own methods for rows in the original units.
+        """
+        return self._keras_models()[1]
+
+    def _keras_models(self):
+        check_is_fitted(self)
+        from ._keras._networks import to_keras
+
+        return to_keras(self.network_)

@@ -1,0 +1,5 @@
+"""Autoencoders as transformers."""
+
+from ._autoencoder import AutoencoderTransformer
+
+__all__ = ["AutoencoderTransformer"]
