@@ -69,9 +69,7 @@ class BaseAutoencoder(BaseEstimator):
         """
         from ._keras import train_network  # imports Keras: only when fitting
 
-        X = validate_data(
-            self, X, dtype=[np.float64, np.float32], ensure_min_samples=2
-        )
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
         hidden = self._validate_hidden_layer_sizes()
         self._fit_scaler(X)
         X_scaled = self._scale(X)
@@ -134,8 +132,12 @@ class BaseAutoencoder(BaseEstimator):
 
     def _column_scale(self):
         # Constant columns scale by 1 (they map to 0), never divide by zero.
-        tiny = 10 * np.finfo(np.float64).eps * np.maximum(
-            1.0, np.maximum(np.abs(self.data_min_), np.abs(self.data_max_))
+        tiny = (
+            10
+            * np.finfo(np.float64).eps
+            * np.maximum(
+                1.0, np.maximum(np.abs(self.data_min_), np.abs(self.data_max_))
+            )
         )
         return np.where(self.data_range_ > tiny, self.data_range_, 1.0)
 

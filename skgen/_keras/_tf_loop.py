@@ -75,8 +75,11 @@ class EpochRunner:
                 (tf.constant(0), trainable, non_trainable, optimizer, 0.0),
                 parallel_iterations=1,
             )
-            return trainable, non_trainable, optimizer, total / tf.cast(
-                n_rows, tf.float32
+            return (
+                trainable,
+                non_trainable,
+                optimizer,
+                total / tf.cast(n_rows, tf.float32),
             )
 
         def evaluate(trainable, non_trainable, X):

@@ -53,7 +53,8 @@ class _Trainer:
     def seed_state(self, seed):
         """Values of the non-trainable variables (only seed states) for a fit."""
         return [
-            np.array([seed + i, 0]) for i, _ in enumerate(self.model.non_trainable_variables)
+            np.array([seed + i, 0])
+            for i, _ in enumerate(self.model.non_trainable_variables)
         ]
 
 
