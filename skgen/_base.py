@@ -145,7 +145,8 @@ class BaseAutoencoder(BaseEstimator):
         return (np.asarray(X, dtype=np.float64) - self.data_min_) / self._column_scale()
 
     def _unscale(self, X_scaled):
-        return X_scaled * self._column_scale() + self.data_min_
+        # The true range, zero for constant columns: they come back exact.
+        return X_scaled * self.data_range_ + self.data_min_
 
     # --- inference ---------------------------------------------------------
     def _validate_X(self, X):
