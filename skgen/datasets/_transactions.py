@@ -1,5 +1,6 @@
 """Offline stand-ins for the Kaggle credit-card fraud data, and its loader."""
 
+import os
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -125,6 +126,10 @@ def make_transactions(
     return frame
 
 
+@validate_params(
+    {"path": [str, os.PathLike], "return_X_y": ["boolean"]},
+    prefer_skip_nested_validation=True,
+)
 def load_creditcard(path, *, return_X_y=False):
     """Read the Kaggle credit-card fraud data from a local ``creditcard.csv``.
 
@@ -147,14 +152,26 @@ def load_creditcard(path, *, return_X_y=False):
     Raises
     ------
     FileNotFoundError
-        If ``path`` does not exist.
+        If there is no file at ``path``.
     ValueError
-        If the file lacks the expected columns or holds non-numeric values.
+        If the file has no rows, lacks the expected columns, or holds
+        non-numeric, missing or infinite values, or a ``Class`` other than
+        0 and 1.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skgen.datasets import load_creditcard, make_transactions
+    >>> path = os.path.join(tempfile.mkdtemp(), "creditcard.csv")
+    >>> make_transactions(n_samples=100, random_state=0).to_csv(path, index=False)
+    >>> X, y = load_creditcard(path, return_X_y=True)
+    >>> X.shape, y.name
+    ((100, 29), 'Class')
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
-            f"{path} not found. skgen does not download data: get creditcard.csv "
+            f"No file at {path}. skgen does not download data: get creditcard.csv "
             "from https://www.kaggle.com/datasets/mlg-ulb/creditcardfraud "
             "and pass its local path."
         )
@@ -168,14 +185,17 @@ def load_creditcard(path, *, return_X_y=False):
             f"{path} does not look like the Kaggle creditcard.csv: missing "
             f"column(s) {missing}."
         )
+    if frame.empty:
+        raise ValueError(f"{path} has no rows.")
     frame = frame[FEATURES + ["Class"]]
     non_numeric = [
         c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
     ]
     if non_numeric:
         raise ValueError(f"{path}: column(s) {non_numeric} are not numeric.")
-    if frame.isna().any().any():
-        raise ValueError(f"{path} has missing values.")
+    # read_csv parses "inf" as a float, so NaN is not the only bad number.
+    if not np.isfinite(frame.to_numpy(dtype=np.float64)).all():
+        raise ValueError(f"{path} has missing or infinite values.")
     if not frame["Class"].isin([0, 1]).all():
         raise ValueError(f"{path}: Class must be 0 (genuine) or 1 (fraud).")
     frame = frame.astype({"Class": np.int64})
