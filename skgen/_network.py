@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import expit
+from sklearn.utils.parallel import _threadpool_controller_decorator
 
 ACTIVATIONS = {
     "linear": lambda x: x,
@@ -94,6 +95,13 @@ def glorot_uniform_weights(spec, random_state):
     return weights
 
 
+# The forward pass multiplies tall, narrow matrices (many rows, a few dozen
+# columns).  Threaded BLAS gains little on them, and on busy cores waiting for
+# its other threads made reconstructing 284,807 rows two to three times slower
+# (benchmarks/bench_autoencoder.py).  scikit-learn's KMeans.predict does the same.
+_single_threaded_blas = _threadpool_controller_decorator(limits=1, user_api="blas")
+
+
 class DenseNetwork:
     """A trained network: its spec and float64 weights, with a forward pass."""
 
@@ -120,6 +128,7 @@ class DenseNetwork:
         """Latent codes; for a variational network, the posterior means."""
         return self.encode_distribution(X)[0]
 
+    @_single_threaded_blas
     def encode_distribution(self, X):
         """``(mean, log_var)`` of the posterior (``log_var`` is None for a
         deterministic autoencoder)."""
@@ -131,6 +140,7 @@ class DenseNetwork:
             )
         return self._dense("code", self.spec.latent_activation, h), None
 
+    @_single_threaded_blas
     def decode(self, Z):
         h = Z
         for name, _, activation in self.spec.decoder_layers:
