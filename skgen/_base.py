@@ -67,11 +67,13 @@ class BaseAutoencoder(BaseEstimator):
         variational=False,
         beta=1.0,
         random_state=None,
+        trim_fraction=0.0,
     ):
         """Validate and scale ``X``, train, and set the fitted attributes.
 
         ``random_state`` is the fit's ``RandomState``; a caller that needs more
         draws after training (a sampler) passes its own so the stream goes on.
+        ``trim_fraction`` is passed to `skgen._keras.train_network`.
         Returns the scaled training rows.
         """
         from ._keras import train_network  # imports Keras: only when fitting
@@ -117,6 +119,7 @@ class BaseAutoencoder(BaseEstimator):
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             verbose=self.verbose,
+            trim_fraction=trim_fraction,
         )
         self.network_ = result.network
         self.loss_curve_ = result.loss_curve
