@@ -80,7 +80,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
           an outlier when its error exceeds ``Q3 + 1.5 * (Q3 - Q1)``, with
           ``Q1`` and ``Q3`` the quartiles of the training errors. Quartiles
           are not moved by the outliers themselves, so clear outliers are
-          flagged while most rows are not (on the benchmarks, 2-6% of
+          flagged while most rows are not (on the benchmarks, 2 to 6% of
           inliers).
         - a float: the expected share of outliers in the training rows;
           ``offset_`` is that percentile of the training scores, so that
