@@ -4,8 +4,9 @@ Importing skgen does not import Keras or TensorFlow; they load on the first
 ``fit``.
 """
 
+from .anomaly import ReconstructionAnomalyDetector
 from .decomposition import AutoencoderTransformer
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["AutoencoderTransformer", "__version__"]
+__all__ = ["AutoencoderTransformer", "ReconstructionAnomalyDetector", "__version__"]

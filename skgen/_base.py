@@ -12,6 +12,13 @@ from ._network import ACTIVATIONS, NetworkSpec
 
 _ACTIVATION = [StrOptions(set(ACTIVATIONS))]
 
+# The code layer of the deterministic autoencoders; estimators that have one
+# merge these into their ``_parameter_constraints``.
+_CODE_LAYER_CONSTRAINTS = {
+    "encoding_dim": [Interval(Integral, 1, None, closed="left")],
+    "encoding_activation": _ACTIVATION,
+}
+
 
 class BaseAutoencoder(BaseEstimator):
     """Base class of the autoencoder-based estimators.
@@ -60,11 +67,13 @@ class BaseAutoencoder(BaseEstimator):
         variational=False,
         beta=1.0,
         random_state=None,
+        trim_fraction=0.0,
     ):
         """Validate and scale ``X``, train, and set the fitted attributes.
 
         ``random_state`` is the fit's ``RandomState``; a caller that needs more
         draws after training (a sampler) passes its own so the stream goes on.
+        ``trim_fraction`` is passed to `skgen._keras.train_network`.
         Returns the scaled training rows.
         """
         from ._keras import train_network  # imports Keras: only when fitting
@@ -110,6 +119,7 @@ class BaseAutoencoder(BaseEstimator):
             n_iter_no_change=self.n_iter_no_change,
             tol=self.tol,
             verbose=self.verbose,
+            trim_fraction=trim_fraction,
         )
         self.network_ = result.network
         self.loss_curve_ = result.loss_curve
@@ -164,15 +174,43 @@ class BaseAutoencoder(BaseEstimator):
             )
         return Z
 
-    def _reconstruct_scaled(self, X):
-        """``(X_scaled, reconstruction_scaled)`` for validated rows ``X``."""
-        X_scaled = self._scale(X)
-        return X_scaled, self.network_.reconstruct(X_scaled)
-
-    def _reconstruction_error(self, X, per_feature=False):
-        X_scaled, X_rec = self._reconstruct_scaled(self._validate_X(X))
-        squared = (X_scaled - X_rec) ** 2
+    def _reconstruction_error_scaled(self, X_scaled, per_feature=False):
+        squared = (X_scaled - self.network_.reconstruct(X_scaled)) ** 2
         return squared if per_feature else squared.mean(axis=1)
+
+    def reconstruct(self, X):
+        """Rows as the network sees them: encoded, decoded, in original units.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_reconstructed : ndarray of shape (n_samples, n_features_in_), float64
+        """
+        X_scaled = self._scale(self._validate_X(X))
+        return self._unscale(self.network_.reconstruct(X_scaled))
+
+    def reconstruction_error(self, X, per_feature=False):
+        """Squared reconstruction error of each row, in scaled units.
+
+        Columns are min-max scaled to [0, 1] first, so errors of columns with
+        very different ranges are comparable.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        per_feature : bool, default=False
+            Return the error of every cell instead of the row mean.
+
+        Returns
+        -------
+        error : ndarray of shape (n_samples,) or (n_samples, n_features)
+            The row means are the mean over features of the cells.
+        """
+        X_scaled = self._scale(self._validate_X(X))
+        return self._reconstruction_error_scaled(X_scaled, per_feature=per_feature)
 
     @property
     def encoder_(self):

@@ -2,11 +2,12 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen import AutoencoderTransformer
+from skgen import AutoencoderTransformer, ReconstructionAnomalyDetector
 
 # Cheap settings: the checks fit dozens of times on tiny data.
 ESTIMATORS = [
     AutoencoderTransformer(epochs=5),
+    ReconstructionAnomalyDetector(epochs=5),
 ]
 
 

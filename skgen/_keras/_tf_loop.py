@@ -28,9 +28,13 @@ def padded_length(n_rows):
 
 
 class EpochRunner:
-    """Compiled epoch and evaluation functions for one model and batch size."""
+    """Compiled epoch and evaluation functions for one model and batch size.
 
-    def __init__(self, model, loss_fn, batch_size):
+    With ``trim_fraction > 0`` every step leaves that share of its batch, the
+    rows with the largest loss, out of the gradient (see `train_network`).
+    """
+
+    def __init__(self, model, loss_fn, batch_size, trim_fraction=0.0):
         import tensorflow as tf
 
         self._tf = tf
@@ -48,6 +52,8 @@ class EpochRunner:
                 trainable, non_trainable, xb, training=True
             )
             loss = loss_fn(outputs, xb)
+            if trim_fraction > 0:  # untrimmed training keeps its graph unchanged
+                weight = _trimmed_weight(tf, loss, weight, trim_fraction)
             return tf.reduce_sum(loss * weight) / tf.reduce_sum(weight), non_trainable
 
         def epoch(trainable, non_trainable, optimizer, X, order, n_rows, lr):
@@ -143,6 +149,20 @@ class EpochRunner:
     def evaluate(self, state, X):
         trainable, non_trainable, _ = state
         return float(self._evaluate(trainable, non_trainable, X))
+
+
+def _trimmed_weight(tf, loss, weight, trim_fraction):
+    """``weight`` with the ``floor(trim_fraction * n_rows)`` worst rows zeroed.
+
+    Ranks, not a loss cutoff, so exactly that many rows go whatever the ties,
+    and the count follows the rows really in the batch (the last one is
+    partial): a tiny data set with fewer rows than ``1 / trim_fraction``
+    loses none.
+    """
+    ranked = tf.stop_gradient(tf.where(weight > 0, loss, -np.inf))
+    rank = tf.argsort(tf.argsort(ranked, direction="DESCENDING"))  # 0 = worst
+    n_dropped = tf.floor(trim_fraction * tf.reduce_sum(weight))
+    return weight * tf.cast(tf.cast(rank, tf.float32) >= n_dropped, tf.float32)
 
 
 def _spec(tf, variable):

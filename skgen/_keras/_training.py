@@ -27,7 +27,7 @@ class TrainingResult:
 class _Trainer:
     """A Keras model for one spec, its compiled runner and weight layout."""
 
-    def __init__(self, spec, batch_size):
+    def __init__(self, spec, batch_size, trim_fraction):
         self.encoder, self.decoder, self.model = build_models(spec)
         position = {id(v): i for i, v in enumerate(self.model.trainable_variables)}
         self.layout = {
@@ -35,7 +35,10 @@ class _Trainer:
             for name, layer in dense_layers(self.encoder, self.decoder).items()
         }
         self.runner = EpochRunner(
-            self.model, functools.partial(per_row_loss, spec), batch_size
+            self.model,
+            functools.partial(per_row_loss, spec),
+            batch_size,
+            trim_fraction,
         )
 
     def flatten(self, weights):
@@ -59,8 +62,8 @@ class _Trainer:
 
 
 @functools.lru_cache(maxsize=16)
-def _trainer(spec, batch_size):
-    return _Trainer(spec, batch_size)
+def _trainer(spec, batch_size, trim_fraction):
+    return _Trainer(spec, batch_size, trim_fraction)
 
 
 def train_network(
@@ -75,6 +78,7 @@ def train_network(
     n_iter_no_change=10,
     tol=1e-4,
     verbose=0,
+    trim_fraction=0.0,
 ):
     """Train the network described by ``spec`` on float rows ``X``.
 
@@ -93,6 +97,12 @@ def train_network(
         weights of the best epoch are returned.
     verbose : int
         ``> 0`` prints one line per epoch.
+    trim_fraction : float in [0, 1)
+        Share of every batch, the rows with the largest loss, left out of
+        that step's gradient (a trimmed loss).  Rare outlying rows in ``X``
+        then stay badly reconstructed however long training runs; the loss
+        curve is the mean loss of the rows kept.  The validation loss is
+        never trimmed.
 
     Returns
     -------
@@ -100,7 +110,7 @@ def train_network(
     """
     check_backend()
     with silence_native_stderr():
-        trainer = _trainer(spec, batch_size)
+        trainer = _trainer(spec, batch_size, float(trim_fraction))
     runner = trainer.runner
     state = runner.initial_state(
         trainer.flatten(glorot_uniform_weights(spec, random_state)),

@@ -1,12 +1,9 @@
 """AutoencoderTransformer: latent codes from a dense autoencoder."""
 
-from numbers import Integral
-
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
 
-from .._base import _ACTIVATION, BaseAutoencoder
+from .._base import _CODE_LAYER_CONSTRAINTS, BaseAutoencoder
 
 
 class AutoencoderTransformer(
@@ -109,8 +106,7 @@ class AutoencoderTransformer(
 
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
-        "encoding_dim": [Interval(Integral, 1, None, closed="left")],
-        "encoding_activation": _ACTIVATION,
+        **_CODE_LAYER_CONSTRAINTS,
     }
 
     def __init__(
@@ -188,25 +184,6 @@ class AutoencoderTransformer(
         X_original : ndarray of shape (n_samples, n_features_in_), float64
         """
         return self._unscale(self.network_.decode(self._validate_codes(X)))
-
-    def reconstruct(self, X):
-        """``inverse_transform(transform(X))``: rows as the network sees them."""
-        return self._unscale(self._reconstruct_scaled(self._validate_X(X))[1])
-
-    def reconstruction_error(self, X, per_feature=False):
-        """Squared reconstruction error of each row, in scaled units.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        per_feature : bool, default=False
-            Return the error of every cell instead of the row mean.
-
-        Returns
-        -------
-        error : ndarray of shape (n_samples,) or (n_samples, n_features)
-        """
-        return self._reconstruction_error(X, per_feature=per_feature)
 
     def score(self, X, y=None):
         """Negative mean reconstruction error (higher is better).
