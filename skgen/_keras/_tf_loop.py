@@ -28,7 +28,12 @@ def padded_length(n_rows):
 
 
 class EpochRunner:
-    """Compiled epoch and evaluation functions for one model and batch size."""
+    """Compiled epoch and evaluation functions for one model and batch size.
+
+    ``loss_fn(outputs, x, weight)`` returns the loss of each row of a batch;
+    ``weight`` is 1 for real rows and 0 for the rows that pad the last batch,
+    for losses that use statistics of the batch.
+    """
 
     def __init__(self, model, loss_fn, batch_size):
         import tensorflow as tf
@@ -47,7 +52,7 @@ class EpochRunner:
             outputs, non_trainable = model.stateless_call(
                 trainable, non_trainable, xb, training=True
             )
-            loss = loss_fn(outputs, xb)
+            loss = loss_fn(outputs, xb, weight)
             return tf.reduce_sum(loss * weight) / tf.reduce_sum(weight), non_trainable
 
         def epoch(trainable, non_trainable, optimizer, X, order, n_rows, lr):
@@ -86,7 +91,7 @@ class EpochRunner:
             outputs, _ = model.stateless_call(
                 trainable, non_trainable, X, training=False
             )
-            return tf.reduce_mean(loss_fn(outputs, X))
+            return tf.reduce_mean(loss_fn(outputs, X, tf.ones(tf.shape(X)[:1])))
 
         self._epoch = tf.function(
             epoch,
