@@ -5,7 +5,8 @@ Importing skgen does not import Keras or TensorFlow; they load on the first
 """
 
 from .decomposition import AutoencoderTransformer
+from .over_sampling import VAEOversampler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["AutoencoderTransformer", "__version__"]
+__all__ = ["AutoencoderTransformer", "VAEOversampler", "__version__"]
