@@ -6,7 +6,13 @@ Importing skgen does not import Keras or TensorFlow; they load on the first
 
 from .anomaly import ReconstructionAnomalyDetector
 from .decomposition import AutoencoderTransformer
+from .over_sampling import VAEOversampler
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["AutoencoderTransformer", "ReconstructionAnomalyDetector", "__version__"]
+__all__ = [
+    "AutoencoderTransformer",
+    "ReconstructionAnomalyDetector",
+    "VAEOversampler",
+    "__version__",
+]

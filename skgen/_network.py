@@ -31,6 +31,10 @@ ACTIVATIONS = {
     "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0.0))),
 }
 
+# Smallest decoder variance of a VAE, in scaled units (inputs in [0, 1]): a
+# standard deviation of 1% of a column's range.  Training and sampling share it.
+MIN_DECODER_VARIANCE = 1e-4
+
 
 @dataclass(frozen=True)
 class NetworkSpec:

@@ -2,12 +2,18 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen import AutoencoderTransformer, ReconstructionAnomalyDetector
+from skgen import (
+    AutoencoderTransformer,
+    ReconstructionAnomalyDetector,
+    VAEOversampler,
+)
 
 # Cheap settings: the checks fit dozens of times on tiny data.
 ESTIMATORS = [
     AutoencoderTransformer(epochs=5),
     ReconstructionAnomalyDetector(epochs=5),
+    # imbalanced-learn's own checks run in tests/test_over_sampling.py.
+    VAEOversampler(epochs=3, random_state=0),
 ]
 
 

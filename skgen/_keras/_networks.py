@@ -1,6 +1,8 @@
 """Keras models built from a :class:`~skgen._network.NetworkSpec`."""
 
-from .._network import NetworkSpec
+import math
+
+from .._network import MIN_DECODER_VARIANCE, NetworkSpec
 from ._import import import_keras
 
 __all__ = ["NetworkSpec", "build_models", "per_row_loss", "to_keras"]
@@ -102,22 +104,39 @@ def dense_layers(encoder, decoder):
     }
 
 
-def per_row_loss(spec, outputs, x):
+def per_row_loss(spec, outputs, x, weight):
     """The training loss of each row, with ``keras.ops`` only.
 
-    Autoencoder: the mean squared error over features.  VAE: the summed
-    squared error plus ``beta`` times the KL divergence of the posterior
-    from N(0, I).
+    Autoencoder: the mean squared error over features.
+
+    VAE: the negative evidence lower bound with a Gaussian decoder whose
+    per-feature variance takes its maximum-likelihood value, the weighted
+    mean squared error of the batch (the "optimal sigma-VAE" of Rybkin et al.,
+    2021), plus ``beta`` times the KL divergence of the posterior from
+    N(0, I).  A fixed unit variance (a plain summed squared error) makes the
+    reconstruction term tiny next to the KL term on data in [0, 1], and the
+    VAE collapses to the mean; the fitted variance balances the two terms on
+    any scale.  ``weight`` (1 for real rows, 0 for padding) keeps padding rows
+    out of that variance.
     """
     ops = import_keras().ops
     if not spec.variational:
         return ops.mean(ops.square(outputs - x), axis=1)
     reconstruction, z_mean, z_log_var = outputs
-    squared_error = ops.sum(ops.square(reconstruction - x), axis=1)
+    squared_error = ops.square(reconstruction - x)
+    row_weight = ops.expand_dims(weight, 1)
+    variance = ops.sum(squared_error * row_weight, axis=0) / ops.sum(weight)
+    # The variance is optimal for the current weights, so its own gradient
+    # vanishes and stopping it changes nothing.  The floor stops a column that
+    # is fitted exactly (a constant one) from driving the loss to -infinity.
+    variance = ops.stop_gradient(ops.maximum(variance, MIN_DECODER_VARIANCE))
+    negative_log_likelihood = ops.sum(
+        0.5 * (squared_error / variance + ops.log(2.0 * math.pi * variance)), axis=1
+    )
     kl = -0.5 * ops.sum(
         1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=1
     )
-    return squared_error + spec.beta * kl
+    return negative_log_likelihood + spec.beta * kl
 
 
 def to_keras(network):

@@ -30,6 +30,10 @@ def padded_length(n_rows):
 class EpochRunner:
     """Compiled epoch and evaluation functions for one model and batch size.
 
+    ``loss_fn(outputs, x, weight)`` returns the loss of each row of a batch;
+    ``weight`` is 1 for real rows and 0 for the rows that pad the last batch,
+    for losses that use statistics of the batch.
+
     With ``trim_fraction > 0`` every step leaves that share of its batch, the
     rows with the largest loss, out of the gradient (see `train_network`).
     """
@@ -51,7 +55,7 @@ class EpochRunner:
             outputs, non_trainable = model.stateless_call(
                 trainable, non_trainable, xb, training=True
             )
-            loss = loss_fn(outputs, xb)
+            loss = loss_fn(outputs, xb, weight)
             if trim_fraction > 0:  # untrimmed training keeps its graph unchanged
                 weight = _trimmed_weight(tf, loss, weight, trim_fraction)
             return tf.reduce_sum(loss * weight) / tf.reduce_sum(weight), non_trainable
@@ -92,7 +96,7 @@ class EpochRunner:
             outputs, _ = model.stateless_call(
                 trainable, non_trainable, X, training=False
             )
-            return tf.reduce_mean(loss_fn(outputs, X))
+            return tf.reduce_mean(loss_fn(outputs, X, tf.ones(tf.shape(X)[:1])))
 
         # Both functions use tf.while_loop and no Python control flow on
         # tensors: AutoGraph would only add 0.2-0.3 s to every first trace.

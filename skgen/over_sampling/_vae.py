@@ -1,0 +1,532 @@
+"""VAEOversampler: new minority rows from a variational autoencoder per class."""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from imblearn.over_sampling.base import BaseOverSampler
+from scipy import sparse
+from scipy.special import ndtri
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._base import BaseAutoencoder
+from .._network import MIN_DECODER_VARIANCE
+
+# Redraws of generated rows that equal a training row before giving up: only
+# columns with few distinct values (integers, flags) make exact copies likely.
+_MAX_REDRAWS = 10
+
+
+class _NormalScores:
+    """Map each column of a class's rows to normal scores, and back.
+
+    A column goes through its empirical distribution function to N(0, 1)
+    scores (the ``i``-th smallest of ``n`` values to the ``(i + 1/2) / n``
+    quantile; tied values share their mean score).  Skewed, heavy-tailed,
+    zero-inflated and discrete columns thus all reach the VAE as roughly
+    Gaussian ones, which its Gaussian decoder can model.  The inverse
+    interpolates between the observed values, so generated values stay inside
+    each column's observed range and follow its distribution.
+    """
+
+    def __init__(self, X):
+        n_samples = len(X)
+        self.scores = ndtri((np.arange(n_samples) + 0.5) / n_samples)
+        self.sorted_columns = np.sort(X, axis=0)
+        self.levels = []  # per column: its distinct values and their scores
+        for column in self.sorted_columns.T:
+            values, level = np.unique(column, return_inverse=True)
+            score = np.bincount(level, weights=self.scores) / np.bincount(level)
+            self.levels.append((values, score))
+
+    def transform(self, X):
+        return np.column_stack(
+            [
+                np.interp(x, values, score)
+                for x, (values, score) in zip(X.T, self.levels)
+            ]
+        )
+
+    def inverse_transform(self, S):
+        return np.column_stack(
+            [
+                np.interp(s, self.scores, column)
+                for s, column in zip(S.T, self.sorted_columns.T)
+            ]
+        )
+
+
+class _ClassVAE(BaseAutoencoder):
+    """The VAE of one class: its rows in, new rows of the class out.
+
+    Private to :class:`VAEOversampler`, which creates it with its own
+    parameters (so it takes them as keywords) and never clones it.  Training
+    goes through :meth:`BaseAutoencoder._fit_network`; generation runs in
+    float64 NumPy from the caller's ``RandomState``.
+    """
+
+    def __init__(self, **params):
+        for name, value in params.items():
+            setattr(self, name, value)
+
+    def fit(self, X, *, integer_columns, random_state):
+        self.normal_scores_ = _NormalScores(X)
+        self.integer_columns_ = integer_columns
+        X_scaled = self._fit_network(
+            self.normal_scores_.transform(X),
+            latent_dim=self.latent_dim,
+            variational=True,
+            beta=self.beta,
+            random_state=random_state,
+        )
+        mean, log_var = self.network_.encode_distribution(X_scaled)
+        self.posterior_mean_, self.posterior_std_ = mean, np.exp(0.5 * log_var)
+        # The decoder's Gaussian noise: the maximum-likelihood variance the
+        # training loss used, with the same floor.
+        residual = X_scaled - self.network_.decode(mean)
+        self.decoder_std_ = np.sqrt(
+            np.maximum(np.mean(residual**2, axis=0), MIN_DECODER_VARIANCE)
+        )
+        self.training_rows_ = _row_keys(X)
+        return self
+
+    def sample(self, n_samples, random_state):
+        # From the aggregate posterior (the codes of random training rows), the
+        # codes the decoder was trained on, rather than from the prior N(0, I),
+        # whose regions between the rows of a small class it never saw.
+        rows = random_state.randint(len(self.posterior_mean_), size=n_samples)
+        return self._generate(
+            self.posterior_mean_[rows], self.posterior_std_[rows], random_state
+        )
+
+    def variations(self, X, n_variations, random_state):
+        X_scaled = self._scale(self.normal_scores_.transform(X))
+        mean, log_var = self.network_.encode_distribution(X_scaled)
+        return self._generate(
+            np.repeat(mean, n_variations, axis=0),
+            np.repeat(np.exp(0.5 * log_var), n_variations, axis=0),
+            random_state,
+            decoder_noise=False,
+        )
+
+    def _generate(self, mean, std, random_state, decoder_noise=True):
+        """Rows decoded from codes drawn from N(mean, std**2), one per row.
+
+        Rows that come out equal to a training row are drawn again.
+        """
+        X_new = self._decode_draw(mean, std, random_state, decoder_noise)
+        for _ in range(_MAX_REDRAWS):
+            copies = np.flatnonzero(np.isin(_row_keys(X_new), self.training_rows_))
+            if not len(copies):
+                return X_new
+            X_new[copies] = self._decode_draw(
+                mean[copies], std[copies], random_state, decoder_noise
+            )
+        warnings.warn(
+            f"{len(copies)} generated row(s) equal a training row after "
+            f"{_MAX_REDRAWS} redraws: the integer columns have too few levels to "
+            "make new rows.",
+            UserWarning,
+        )
+        return X_new
+
+    def _decode_draw(self, mean, std, random_state, decoder_noise):
+        Z = mean + std * random_state.standard_normal(mean.shape)
+        X_scaled = self.network_.decode(Z)
+        if decoder_noise:
+            X_scaled += self.decoder_std_ * random_state.standard_normal(X_scaled.shape)
+        X_new = self.normal_scores_.inverse_transform(self._unscale(X_scaled))
+        X_new[:, self.integer_columns_] = np.round(X_new[:, self.integer_columns_])
+        return X_new
+
+
+def _row_keys(X):
+    """One comparable scalar per row, to find rows equal to training rows."""
+    X = np.ascontiguousarray(X, dtype=np.float64) + 0.0  # -0.0 becomes 0.0
+    return X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
+
+
+def _integer_columns_of_frame(X):
+    """Which columns of a DataFrame have an integer dtype; None for an array.
+
+    Read before validation: a DataFrame of integer and float columns becomes
+    one float array.
+    """
+    dtypes = getattr(X, "dtypes", None)
+    if not hasattr(X, "columns") or dtypes is None:
+        return None
+    return np.array([getattr(dtype, "kind", None) in ("i", "u") for dtype in dtypes])
+
+
+class VAEOversampler(BaseOverSampler):
+    """Oversample with a variational autoencoder trained on each class.
+
+    For every class to oversample, a VAE learns what its rows look like
+    (encoder -> mean and log-variance of the code -> reparameterised sample ->
+    decoder; loss: Gaussian reconstruction likelihood + ``beta`` times the KL
+    divergence to N(0, I)) and generates as many new rows as
+    ``sampling_strategy`` asks for.  ``fit_resample`` returns the original
+    rows first and the new rows after them.
+
+    Each class gets its own VAE, trained on its rows only: a small class is
+    not drowned by the majority in a shared (conditional) network, a large
+    majority class that is not oversampled costs nothing, and no network
+    change is needed.
+
+    How rows are modelled and generated:
+
+    - Each column is first mapped to normal scores through the class's
+      empirical distribution (ranks -> N(0, 1) quantiles), so skewed,
+      heavy-tailed or zero-inflated columns (amounts, pixel intensities)
+      look Gaussian to the network; new values are mapped back by
+      interpolating between observed values, so they stay inside each
+      column's observed range.
+    - The decoder is Gaussian with a per-feature variance set to its
+      maximum-likelihood value during training; a fixed variance would
+      let the KL term dominate and collapse every sample to the mean.
+    - New rows decode codes drawn from the posterior of random training rows
+      (the aggregate posterior) and add the decoder's noise.  Integer
+      columns are rounded; a row that equals a training row is drawn again.
+
+    Training runs in float32 on Keras (TensorFlow backend) through skgen's
+    shared training loop; generation runs in float64 NumPy.  The same
+    ``random_state`` gives bit-identical rows.
+
+    Parameters
+    ----------
+    sampling_strategy : float, str, dict or callable, default="auto"
+        Rows to generate per class, exactly as for
+        :class:`imblearn.over_sampling.SMOTE`: a float (minority / majority
+        ratio after resampling, binary only), ``"minority"``,
+        ``"not minority"``, ``"not majority"``, ``"all"``, ``"auto"``
+        (= ``"not majority"``), a dict ``{class: n_samples_after}`` or a
+        callable ``y -> dict``.
+    latent_dim : int, default=4
+        Size of the latent code.
+    hidden_layer_sizes : int or tuple of int, default=(64,)
+        Units of the encoder's hidden layers, input side first; the decoder
+        mirrors them.
+    beta : float, default=1.0
+        Weight of the KL term.  Larger values give smoother, more varied rows;
+        smaller ones rows closer to the training rows.
+    activation : {"relu", "tanh", "sigmoid", "elu", "linear"}, default="relu"
+        Activation of the hidden layers.
+    output_activation : {"sigmoid", "linear", "relu", "tanh", "elu"}, \
+            default="sigmoid"
+        Activation of the decoder's mean (inputs are scaled to [0, 1]).
+    epochs : int, default=200
+        Passes over each class's rows (fewer with ``early_stopping``).
+    batch_size : int, default=32
+        Rows per gradient step.
+    learning_rate : float, default=1e-3
+        Adam's step size.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of each class's rows and stop when
+        their loss has not improved by ``tol`` for ``n_iter_no_change``
+        epochs; the weights of the best epoch are kept.
+    validation_fraction : float, default=0.1
+        Share of rows held out for early stopping.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    tol : float, default=1e-4
+        Smallest validation-loss improvement that counts.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initial weights, the shuffling and the generated rows; one
+        stream serves all classes in turn.  An int gives bit-identical
+        results on every fit.
+    verbose : int, default=0
+        ``0`` prints nothing; ``1`` prints the loss after every epoch.
+
+    Attributes
+    ----------
+    sampling_strategy_ : dict
+        Rows to generate for each class to oversample.
+    vaes_ : dict
+        The trained VAE of each class with rows to generate.  Each has
+        ``network_``, ``encoder_``, ``decoder_`` and ``loss_curve_``; its
+        encoder and decoder work on scaled normal scores.
+    loss_curves_ : dict
+        Mean training loss of each epoch (list of float), per class.
+    integer_columns_ : ndarray of bool of shape (n_features_in_,)
+        Columns with an integer dtype, whose generated values are rounded.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during ``fit``, when ``X`` has string column
+        names.
+
+    See Also
+    --------
+    imblearn.over_sampling.SMOTE : Interpolates between neighbouring rows.
+    imblearn.over_sampling.RandomOverSampler : Repeats rows.
+    AutoencoderTransformer : The deterministic autoencoder.
+
+    Notes
+    -----
+    A class needs at least two rows.  Sparse input is densified one class at
+    a time, and the output is sparse again.
+
+    References
+    ----------
+    .. [1] D. P. Kingma and M. Welling, "Auto-Encoding Variational Bayes",
+       ICLR 2014.
+    .. [2] O. Rybkin, K. Daniilidis and S. Levine, "Simple and Effective VAE
+       Training with Calibrated Decoders", ICML 2021.
+
+    Examples
+    --------
+    >>> from collections import Counter
+    >>> from skgen import VAEOversampler
+    >>> from skgen.datasets import make_transactions
+    >>> X, y = make_transactions(2000, fraud_ratio=0.02, random_state=0,
+    ...                          return_X_y=True)
+    >>> sampler = VAEOversampler(epochs=20, random_state=0)
+    >>> X_res, y_res = sampler.fit_resample(X, y)
+    >>> sorted(Counter(y_res).items())
+    [(0, 1960), (1, 1960)]
+    >>> sampler.sample(5).shape
+    (5, 29)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseOverSampler._parameter_constraints,
+        **BaseAutoencoder._parameter_constraints,
+        "latent_dim": [Interval(Integral, 1, None, closed="left")],
+        "beta": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        *,
+        sampling_strategy="auto",
+        latent_dim=4,
+        hidden_layer_sizes=(64,),
+        beta=1.0,
+        activation="relu",
+        output_activation="sigmoid",
+        epochs=200,
+        batch_size=32,
+        learning_rate=1e-3,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        random_state=None,
+        verbose=0,
+    ):
+        self.sampling_strategy = sampling_strategy
+        self.latent_dim = latent_dim
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.beta = beta
+        self.activation = activation
+        self.output_activation = output_activation
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def fit(self, X, y):
+        """Train the VAE of every class to oversample, generating nothing.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self : VAEOversampler
+        """
+        # imbalanced-learn's fit only validates; this one trains, so that
+        # sample and variations work after it.  fit_resample's template does
+        # the validation and sets sampling_strategy_; generation is skipped.
+        super().fit_resample(
+            X, y, integer_columns=_integer_columns_of_frame(X), generate=False
+        )
+        return self
+
+    def fit_resample(self, X, y):
+        """Train the VAEs and append the rows they generate.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric rows; a DataFrame, list or array.
+        y : array-like of shape (n_samples,)
+            Class labels; a Series, list, array or column vector.
+
+        Returns
+        -------
+        X_resampled : array-like of shape (n_samples_new, n_features)
+            ``X`` followed by the generated rows, of the same type, column
+            names and dtypes as ``X``.
+        y_resampled : array-like of shape (n_samples_new,)
+            ``y`` followed by the labels of the generated rows.
+        """
+        return super().fit_resample(X, y, integer_columns=_integer_columns_of_frame(X))
+
+    def _fit_resample(self, X, y, *, integer_columns=None, generate=True):
+        random_state = check_random_state(self.random_state)
+        self._fit_vaes(X, y, integer_columns, random_state)
+        if not generate:
+            return X, y
+
+        X_parts, y_parts = [X], [y]
+        for class_label, vae in self.vaes_.items():
+            n_new = self.sampling_strategy_[class_label]
+            X_parts.append(vae.sample(n_new, random_state).astype(X.dtype))
+            y_parts.append(np.full(n_new, class_label, dtype=y.dtype))
+        if sparse.issparse(X):
+            return sparse.vstack(X_parts, format=X.format), np.hstack(y_parts)
+        return np.vstack(X_parts), np.hstack(y_parts)
+
+    def _fit_vaes(self, X, y, integer_columns, random_state):
+        """Train one VAE per class with rows to generate, in label order."""
+        if integer_columns is None or len(integer_columns) != X.shape[1]:
+            integer_columns = np.full(X.shape[1], np.issubdtype(X.dtype, np.integer))
+        self.integer_columns_ = integer_columns
+        shared = self.get_params()
+        del shared["sampling_strategy"]
+
+        self.vaes_, self.loss_curves_ = {}, {}
+        for class_label, n_new in self.sampling_strategy_.items():
+            if n_new == 0:
+                continue
+            if isinstance(class_label, np.generic):  # for readable keys
+                class_label = class_label.item()
+            rows = X[y == class_label]
+            # A class's rows are few enough to densify; the network needs it.
+            rows = rows.toarray() if sparse.issparse(rows) else rows
+            if len(rows) < 2:
+                raise ValueError(
+                    f"Class {class_label!r} has {len(rows)} sample: "
+                    f"{type(self).__name__} needs at least 2 rows of a class "
+                    "to learn to generate it."
+                )
+            if self.verbose:
+                print(f"Class {class_label!r}: {len(rows)} rows", flush=True)
+            vae = _ClassVAE(**shared).fit(
+                rows, integer_columns=integer_columns, random_state=random_state
+            )
+            self.vaes_[class_label] = vae
+            self.loss_curves_[class_label] = vae.loss_curve_
+
+    def sample(self, n_samples, *, class_label=None, random_state=None):
+        """New rows of one oversampled class, as many as asked for.
+
+        Parameters
+        ----------
+        n_samples : int
+            Number of rows.
+        class_label : object, default=None
+            The class to generate; may be omitted when only one class was
+            oversampled.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the draws; ``None`` uses the estimator's ``random_state``,
+            so with an int there, repeated calls return the same rows.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_features_in_), float64
+            Rows in the original units; integer columns hold whole numbers.
+        """
+        if not isinstance(n_samples, Integral) or n_samples < 0:
+            raise ValueError(
+                f"n_samples must be a non-negative integer, got {n_samples!r}."
+            )
+        vae = self._vae_of(class_label)
+        return vae.sample(int(n_samples), self._draw_random_state(random_state))
+
+    def variations(self, X, *, n_variations=8, y=None, random_state=None):
+        """Rows similar to, but distinct from, each row of ``X``.
+
+        Each row is encoded to its posterior; ``n_variations`` codes drawn
+        from it are decoded into new rows.  Unlike :meth:`sample`, the
+        decoder's per-column noise is left out, so the variations differ in
+        what the VAE has learned about the class (the shape of a digit, the
+        pattern of a fraud) rather than in every column independently.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to vary.
+        n_variations : int, default=8
+            New rows per row of ``X``.
+        y : object or array-like of shape (n_samples,), default=None
+            Class of the rows (one label for all, or one per row): selects the
+            VAE.  May be omitted when only one class was oversampled.
+        random_state : int, RandomState instance or None, default=None
+            As in :meth:`sample`.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples * n_variations, n_features_in_)
+            The variations of ``X[0]`` first, then those of ``X[1]``, ...;
+            float64 in the original units.
+        """
+        if not isinstance(n_variations, Integral) or n_variations < 1:
+            raise ValueError(
+                f"n_variations must be a positive integer, got {n_variations!r}."
+            )
+        check_is_fitted(self, "vaes_")
+        X = validate_data(
+            self, X, reset=False, dtype=np.float64, accept_sparse=["csr", "csc"]
+        )
+        X = X.toarray() if sparse.issparse(X) else X
+        if y is None or np.ndim(y) == 0:
+            labels = [y] * len(X)
+        else:
+            labels = np.asarray(y)
+            if labels.shape != (len(X),):
+                raise ValueError(
+                    f"y must be one label or one per row of X ({len(X)}), got "
+                    f"shape {labels.shape}."
+                )
+        random_state = self._draw_random_state(random_state)
+        X_new = np.empty((len(X) * n_variations, X.shape[1]))
+        # Group rows by class: one batch per VAE, then put each row's
+        # variations at its place in the output.
+        order = {}
+        for i, label in enumerate(labels):
+            order.setdefault(label, []).append(i)
+        for label, rows in order.items():
+            rows = np.asarray(rows)
+            slots = (rows[:, None] * n_variations + np.arange(n_variations)).ravel()
+            X_new[slots] = self._vae_of(label).variations(
+                X[rows], n_variations, random_state
+            )
+        return X_new
+
+    def _vae_of(self, class_label):
+        check_is_fitted(self, "vaes_")
+        if not self.vaes_:
+            raise ValueError(
+                f"{type(self).__name__} found no class to oversample in the data "
+                "it was fitted on, so it has no VAE to generate rows with."
+            )
+        if class_label is None:
+            if len(self.vaes_) != 1:
+                raise ValueError(
+                    f"{type(self).__name__} has a VAE for each of the classes "
+                    f"{list(self.vaes_)}: pass the class to generate."
+                )
+            return next(iter(self.vaes_.values()))
+        try:
+            return self.vaes_[class_label]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"No VAE for class {class_label!r}: {type(self).__name__} "
+                f"oversampled the classes {list(self.vaes_)} only."
+            ) from None
+
+    def _draw_random_state(self, random_state):
+        return check_random_state(
+            self.random_state if random_state is None else random_state
+        )
