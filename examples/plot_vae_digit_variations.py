@@ -13,7 +13,6 @@ MNIST), as the oversampler of the rare class "seven".
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 from _settings import pick
 from sklearn.datasets import load_digits
 
@@ -37,10 +36,4 @@ VariationsDisplay.from_estimator(vae, seven, n_variations=15, random_state=0)
 new_sevens = vae.sample(16, random_state=1)
 VariationsDisplay.from_predictions(seven[0], new_sevens, image_shape=(8, 8))
 TrainingCurveDisplay.from_estimator(vae)
-print(
-    "pixel range of the new sevens:",
-    np.ptp(new_sevens, axis=1).min(),
-    "to",
-    np.ptp(new_sevens, axis=1).max(),
-)
 plt.show()
