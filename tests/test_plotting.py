@@ -518,3 +518,26 @@ def test_score_distribution_display_counts_without_threshold():
 def test_score_distribution_display_rejects_bad_input(y_true, scores, kwargs, message):
     with pytest.raises(ValueError, match=message):
         ScoreDistributionDisplay.from_predictions(y_true, scores, **kwargs)
+
+
+def test_displays_with_the_real_oversampler_and_detector(digits, transactions):
+    """The duck-typed Displays against skgen's own sampler and detector."""
+    from skgen import ReconstructionAnomalyDetector, VAEOversampler
+
+    X, digit = digits
+    sevens = (digit == 7).astype(int)
+    vae = VAEOversampler(epochs=3, random_state=0).fit(X, sevens)
+    display = VariationsDisplay.from_estimator(
+        vae, X[sevens == 1][0], n_variations=4, random_state=0
+    )
+    expected = vae.variations(X[sevens == 1][:1], n_variations=4, random_state=0)
+    assert_allclose(display.variations, expected.reshape(4, 8, 8))
+    curves = TrainingCurveDisplay.from_estimator(vae)
+    assert len(curves.lines_) == 1 and len(curves.lines_[0].get_xdata()) == 3
+
+    X_t, y_t = transactions
+    detector = ReconstructionAnomalyDetector(epochs=3, random_state=0).fit(X_t)
+    scores = ScoreDistributionDisplay.from_estimator(detector, X_t, y_t)
+    assert scores.threshold == detector.offset_
+    bars = ReconstructionDisplay.from_estimator(detector, X_t, sample_index=1)
+    assert_allclose(bars.reconstruction, detector.reconstruct(X_t)[1])
