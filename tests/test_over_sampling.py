@@ -100,7 +100,8 @@ def test_same_random_state_same_rows_and_global_state_untouched(three_classes):
 
     np.testing.assert_array_equal(X_a, X_b)
     assert not np.array_equal(X_a, X_c)
-    assert np.array_equal(np.random.get_state()[1], numpy_state[1])
+    after = np.random.get_state()
+    assert np.array_equal(after[1], numpy_state[1]) and after[2] == numpy_state[2]
     assert random.getstate() == python_state
 
 
