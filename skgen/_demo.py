@@ -98,6 +98,31 @@ def _load(data, n_samples, random_state):
     return X, y, f"Kaggle creditcard.csv ({data}, {len(X)} rows kept)"
 
 
+def _architecture(spec):
+    """``"29 -> 12 (tanh) -> 29 (sigmoid)"`` for a network spec."""
+    layers = [str(spec.n_features)]
+    for name, units, activation in spec.encoder_layers + spec.decoder_layers:
+        if name == "z_mean":
+            layers.append(f"{units} (Gaussian code)")
+        elif name != "z_log_var":
+            layers.append(f"{units} ({activation})")
+    return " -> ".join(layers)
+
+
+def _model_summary(name, estimator):
+    """One row per trained network of ``estimator``."""
+    networks = getattr(estimator, "vaes_", None) or {None: estimator}
+    return [
+        {
+            "model": name if label is None else f"{name}, class {label}",
+            "architecture": _architecture(model.network_.spec),
+            "epochs": model.n_iter_,
+            "final loss": model.loss_curve_[-1],
+        }
+        for label, model in networks.items()
+    ]
+
+
 def _ranking_metrics(y_true, score):
     from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -334,6 +359,18 @@ def run_demo(
         )
         report.figure(fig, "Variations of one seven")
 
+    report.section("Models", "Every network trained for this report.")
+    report.table(
+        pd.DataFrame(
+            _model_summary("AutoencoderTransformer (transactions)", ae)
+            + _model_summary("ReconstructionAnomalyDetector", detector)
+            + _model_summary(
+                "VAEOversampler (transactions)", samplers["VAEOversampler"]
+            )
+            + _model_summary("AutoencoderTransformer (digits)", image_ae)
+            + _model_summary("VAEOversampler (digits)", vae)
+        ).set_index("model")
+    )
     report.section("Timings")
     report.table(
         pd.DataFrame({"seconds": progress.timings}), float_format="{:.1f}".format
