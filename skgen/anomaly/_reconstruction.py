@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import OutlierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._base import _CODE_LAYER_CONSTRAINTS, BaseAutoencoder
+from .._base import _CODE_LAYER_CONSTRAINTS, BaseAutoencoder, _atomic_fit
 
 # contamination="auto" flags the rows beyond the upper whisker of a box plot
 # of the training errors: Q3 + _WHISKER * IQR (Tukey's fences).
@@ -238,6 +238,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @_atomic_fit
     def fit(self, X, y=None):
         """Train the autoencoder on ``X`` and set the outlier threshold.
 
