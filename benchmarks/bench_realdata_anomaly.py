@@ -24,11 +24,14 @@ Detectors, all on the same rows:
 ``--out DIR`` caches one CSV per detector (``DIR/<detector>.csv``, one row
 per set and seed) and writes the report to ``DIR/report.md``; a later run
 reuses the cached rows, so peers need not rerun. Delete a detector's CSV to
-rerun it (for instance after changing skgen).
+rerun it (for instance after changing skgen). Rows of a ``--quick`` run
+(fewer epochs) must not share a folder with full runs.
 
-Run ``python benchmarks/bench_realdata_anomaly.py --out /tmp/anomaly`` (the
-whole list, about 10 minutes on two busy cores), or ``--quick`` (``QUICK_LIST``,
-one seed, few epochs, no torch peers; seconds).
+Run ``python benchmarks/bench_realdata_anomaly.py --out /tmp/anomaly``: on
+two cores shared with other work (load average 10 to 20), skgen and the
+scikit-learn detectors took about 20 minutes, each PyOD peer about an hour.
+``--quick`` (``QUICK_LIST``, one seed, 20 epochs, no torch peers) takes
+about 35 CPU seconds, most of them importing TensorFlow and compiling.
 """
 
 import argparse
