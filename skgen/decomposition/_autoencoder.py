@@ -169,7 +169,7 @@ class AutoencoderTransformer(
         -------
         Z : ndarray of shape (n_samples, encoding_dim), float64
         """
-        return self.network_.encode(self._scale(self._validate_X(X)))
+        return self._forward(self.network_.encode, self._validate_X(X))
 
     def inverse_transform(self, X):
         """Decode latent codes to rows in the original feature space.
@@ -183,7 +183,7 @@ class AutoencoderTransformer(
         -------
         X_original : ndarray of shape (n_samples, n_features_in_), float64
         """
-        return self._unscale(self.network_.decode(self._validate_codes(X)))
+        return self._decode(self._validate_codes(X))
 
     def score(self, X, y=None):
         """Negative mean reconstruction error (higher is better).
