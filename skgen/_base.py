@@ -81,6 +81,10 @@ class BaseAutoencoder(BaseEstimator):
     :meth:`_fit_network` from ``fit``.  Inputs are min-max scaled to [0, 1]
     inside the estimator, so raw columns of very different ranges work, and
     every output in the input space is scaled back.
+
+    Inference runs on chunks of rows sized from scikit-learn's
+    ``working_memory`` setting (``sklearn.config_context``), with the same
+    bits as one pass over all rows.
     """
 
     _parameter_constraints: dict = {

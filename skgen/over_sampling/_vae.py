@@ -143,6 +143,8 @@ class _ClassVAE(BaseAutoencoder):
         return X_new
 
     def _decode_draw(self, mean, std, source, random_state, decoder_noise):
+        """One row per ``i`` in ``source``, decoded from a draw of its code,
+        a chunk of rows at a time."""
         code_noise = None
         if decoder_noise:
             # Every code's draw before the decoder's noise, as in one pass
