@@ -521,6 +521,8 @@ class VAEOversampler(BaseOverSampler):
                     f"shape {labels.shape}."
                 )
         random_state = self._draw_random_state(random_state)
+        if y is None or np.ndim(y) == 0:  # one VAE, whose rows are the output
+            return self._vae_of(y).variations(X, n_variations, random_state)
         X_new = np.empty((len(X) * n_variations, X.shape[1]))
         # Group rows by class: one batch per VAE, then put each row's
         # variations at its place in the output.
