@@ -1,7 +1,8 @@
 """Memory of skgen: growth over many fits, and the peak of each method.
 
-**Growth over many fits** (the default).  Each side fits N small autoencoders (200 x 10 rows, 10 -> 4 -> 10, 5 epochs,
-batch 128, a new seed per fit) after two warm-up fits, in its own fresh
+**Growth over many fits** (the default).  Each side fits N small
+autoencoders (200 x 10 rows, 10 -> 4 -> 10, 5 epochs, batch 128, a new seed
+per fit) after two warm-up fits, in its own fresh
 process, and reports how much the resident set size (VmRSS) grew:
 
 * Keras: a new ``keras.Sequential`` model and ``model.fit`` per fit, as a

@@ -143,7 +143,8 @@ def test_map_row_chunks_fills_tuples_in_order():
 
     with config_context(working_memory=TINY_MIB):
         first, second = map_row_chunks(function, 150, row_bytes=10**6)
-    assert [(rows.start, rows.stop) for rows in calls] == [(0, 64), (64, 128), (128, 150)]
+    starts_and_stops = [(rows.start, rows.stop) for rows in calls]
+    assert starts_and_stops == [(0, 64), (64, 128), (128, 150)]
     assert np.array_equal(first, np.arange(150.0))
     assert second.dtype == np.float32 and second.shape == (150, 2)
     assert np.array_equal(second[:, 1], -np.arange(150.0))
