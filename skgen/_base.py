@@ -5,9 +5,10 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
@@ -77,6 +78,59 @@ def _scaled_limit(n_features):
     return np.sqrt(np.finfo(np.float64).max / n_features) / 4
 
 
+# Chunks of rows hold at most this many MiB, however large working_memory is:
+# larger chunks only take memory, and run slower once they spill out of the
+# caches (`python benchmarks/bench_memory.py --chunk-speed`).
+_MAX_CHUNK_MIB = 8
+# Chunks start at multiples of this many rows.  BLAS computes the rows of a
+# matrix that are left over from its kernel's block of rows (the last one of
+# an odd number, with OpenBLAS on x86-64) with rounding of their own, so
+# unaligned chunks would change the last bits of some rows.
+_CHUNK_ALIGNMENT = 64
+
+
+def chunk_n_rows(row_bytes):
+    """Rows per chunk: as many as scikit-learn's ``working_memory`` holds.
+
+    At most ``_MAX_CHUNK_MIB`` MiB, and a multiple of ``_CHUNK_ALIGNMENT``
+    rows (at least one such block, even when ``working_memory`` is smaller).
+    """
+    mib = min(get_config()["working_memory"], _MAX_CHUNK_MIB)
+    n_rows = int(mib * 2**20 // row_bytes)
+    return max(_CHUNK_ALIGNMENT, n_rows - n_rows % _CHUNK_ALIGNMENT)
+
+
+def map_row_chunks(function, n_rows, row_bytes):
+    """Run ``function(rows)`` on consecutive slices of ``range(n_rows)``.
+
+    The slices hold `chunk_n_rows` rows each, so the memory the calls take
+    beyond their output is bounded whatever ``n_rows`` is, as
+    :func:`sklearn.metrics.pairwise_distances_chunked` bounds it.  The
+    outputs, an array or a tuple of arrays with one row per row of ``rows``,
+    are written into arrays allocated once, in order: a row-wise ``function``
+    gives the same bits as one call on all rows, and a ``function`` that
+    draws random numbers draws them in the same order.
+
+    Returns
+    -------
+    output : ndarray or tuple of ndarray with ``n_rows`` rows
+    """
+    if n_rows == 0:
+        return function(slice(0, 0))
+    outputs = None
+    for rows in gen_batches(n_rows, chunk_n_rows(row_bytes)):
+        parts = function(rows)
+        single = not isinstance(parts, tuple)
+        parts = (parts,) if single else parts
+        if outputs is None:
+            outputs = tuple(
+                np.empty((n_rows,) + part.shape[1:], dtype=part.dtype) for part in parts
+            )
+        for output, part in zip(outputs, parts):
+            output[rows] = part
+    return outputs[0] if single else outputs
+
+
 class BaseAutoencoder(BaseEstimator):
     """Base class of the autoencoder-based estimators.
 
@@ -84,6 +138,10 @@ class BaseAutoencoder(BaseEstimator):
     :meth:`_fit_network` from ``fit``.  Inputs are min-max scaled to [0, 1]
     inside the estimator, so raw columns of very different ranges work, and
     every output in the input space is scaled back.
+
+    Inference runs on chunks of rows sized from scikit-learn's
+    ``working_memory`` setting (``sklearn.config_context``), with the same
+    bits as one pass over all rows.
     """
 
     _parameter_constraints: dict = {
@@ -131,7 +189,7 @@ class BaseAutoencoder(BaseEstimator):
         ``random_state`` is the fit's ``RandomState``; a caller that needs more
         draws after training (a sampler) passes its own so the stream goes on.
         ``trim_fraction`` is passed to `skgen._keras.train_network`.
-        Returns the scaled training rows.
+        Returns the validated rows ``X``.
         """
         from ._keras import train_network  # imports Keras: only when fitting
 
@@ -143,7 +201,13 @@ class BaseAutoencoder(BaseEstimator):
         if not variational:
             self._warn_if_no_bottleneck(X.shape[1], min((*hidden, int(latent_dim))))
         self._fit_scaler(X)
-        X_scaled = self._scale(X)
+        # Training runs in float32: scaling a chunk at a time never holds a
+        # float64 copy of all rows (the float32 rows are half the input).
+        X_scaled = map_row_chunks(
+            lambda rows: self._scale(X[rows]).astype(np.float32),
+            len(X),
+            8 * X.shape[1],
+        )
         rng = random_state
         if rng is None:
             rng = check_random_state(self.random_state)
@@ -159,6 +223,7 @@ class BaseAutoencoder(BaseEstimator):
                 )
             order = rng.permutation(len(X))
             X_train, X_val = X_scaled[order[n_val:]], X_scaled[order[:n_val]]
+        del X_scaled  # the split's copies replace it
 
         spec = NetworkSpec(
             n_features=X.shape[1],
@@ -188,7 +253,7 @@ class BaseAutoencoder(BaseEstimator):
         self.loss_curve_ = result.loss_curve
         self.validation_loss_curve_ = result.validation_loss_curve
         self.n_iter_ = result.n_iter
-        return X_scaled
+        return X
 
     def _warn_if_no_bottleneck(self, n_features, narrowest):
         if narrowest >= n_features:
@@ -285,14 +350,29 @@ class BaseAutoencoder(BaseEstimator):
         return X_scaled * self.data_range_ + self.data_min_
 
     # --- inference ---------------------------------------------------------
+    # Every method runs through `_forward` (or `map_row_chunks`), a chunk of
+    # rows at a time, and converts dtypes per chunk too: the memory it takes
+    # beyond its output is bounded, not a few copies of the input.
     def _validate_X(self, X):
         check_is_fitted(self, "network_")
+        # "numeric" keeps integer and float32 input as it is; each chunk is
+        # converted to float64 when it is scaled.
         with _quiet_finiteness_check():
-            return validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+            return validate_data(self, X, dtype="numeric", reset=False)
+
+    def _forward(self, function, X):
+        """``function`` of the scaled rows of validated ``X``, in chunks."""
+
+        def on_chunk(rows):
+            # C order for every chunk: BLAS then computes each row the same
+            # way, whatever the layout of X (a DataFrame's is F order).
+            return function(self._scale(np.ascontiguousarray(X[rows])))
+
+        return map_row_chunks(on_chunk, len(X), self.network_.spec.row_bytes)
 
     def _validate_codes(self, Z):
         check_is_fitted(self, "network_")
-        Z = check_array(Z, dtype=np.float64)
+        Z = check_array(Z, dtype="numeric")
         latent_dim = self.network_.spec.latent_dim
         if Z.shape[1] != latent_dim:
             raise ValueError(
@@ -300,6 +380,15 @@ class BaseAutoencoder(BaseEstimator):
                 f"{latent_dim} latent dimensions."
             )
         return Z
+
+    def _decode(self, Z):
+        """Rows in the original units decoded from codes ``Z``, in chunks."""
+
+        def on_chunk(rows):
+            codes = np.ascontiguousarray(Z[rows], dtype=np.float64)
+            return self._unscale(self.network_.decode(codes))
+
+        return map_row_chunks(on_chunk, len(Z), self.network_.spec.row_bytes)
 
     def _reconstruction_error_scaled(self, X_scaled, per_feature=False):
         residual = X_scaled - self.network_.reconstruct(X_scaled)
@@ -310,6 +399,12 @@ class BaseAutoencoder(BaseEstimator):
             np.clip(residual, -limit, limit, out=residual), out=residual
         )
         return squared if per_feature else squared.mean(axis=1)
+
+    def _reconstruction_error(self, X, per_feature=False):
+        """`reconstruction_error` of validated rows."""
+        return self._forward(
+            functools.partial(self._reconstruction_error_scaled, per_feature=per_feature), X
+        )
 
     def reconstruct(self, X):
         """Rows as the network sees them: encoded, decoded, in original units.
@@ -322,8 +417,10 @@ class BaseAutoencoder(BaseEstimator):
         -------
         X_reconstructed : ndarray of shape (n_samples, n_features_in_), float64
         """
-        X_scaled = self._scale(self._validate_X(X))
-        return self._unscale(self.network_.reconstruct(X_scaled))
+        return self._forward(
+            lambda X_scaled: self._unscale(self.network_.reconstruct(X_scaled)),
+            self._validate_X(X),
+        )
 
     def reconstruction_error(self, X, per_feature=False):
         """Squared reconstruction error of each row, in scaled units.
@@ -342,8 +439,7 @@ class BaseAutoencoder(BaseEstimator):
         error : ndarray of shape (n_samples,) or (n_samples, n_features)
             The row means are the mean over features of the cells.
         """
-        X_scaled = self._scale(self._validate_X(X))
-        return self._reconstruction_error_scaled(X_scaled, per_feature=per_feature)
+        return self._reconstruction_error(self._validate_X(X), per_feature)
 
     @property
     def encoder_(self):

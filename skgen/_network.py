@@ -81,6 +81,17 @@ class NetworkSpec:
         layers.append(("output", self.n_features, self.output_activation))
         return layers
 
+    @property
+    def row_bytes(self):
+        """Bytes a float64 forward pass holds per row, at most.
+
+        Every layer's output, the scaled input, and two rows of
+        ``n_features`` for the reconstruction error and an activation's
+        temporary.  Inference sizes its chunks of rows with it.
+        """
+        units = sum(units for _, units, _ in self.encoder_layers + self.decoder_layers)
+        return 8 * (units + 3 * self.n_features)
+
     def layer_shapes(self):
         """``{name: (fan_in, units)}`` for every dense layer."""
         shapes = {}

@@ -265,13 +265,13 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         -------
         self : ReconstructionAnomalyDetector
         """
-        X_scaled = self._fit_network(
+        X = self._fit_network(
             X,
             latent_dim=self.encoding_dim,
             latent_activation=self.encoding_activation,
             trim_fraction=self.trim_fraction,
         )
-        errors = self._reconstruction_error_scaled(X_scaled)
+        errors = self._reconstruction_error(X)
         if self.contamination == "auto":
             self.offset_ = -float(_error_fence(errors))
         else:
@@ -291,7 +291,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
             ``-reconstruction_error(X)``; deterministic and independent of
             how rows are batched.
         """
-        return -self.reconstruction_error(X)
+        scores = self.reconstruction_error(X)
+        return np.negative(scores, out=scores)
 
     def decision_function(self, X):
         """``score_samples(X) - offset_``: negative for outliers.
@@ -304,7 +305,9 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         -------
         decision : ndarray of shape (n_samples,), float64
         """
-        return self.score_samples(X) - self.offset_
+        decision = self.score_samples(X)
+        decision -= self.offset_
+        return decision
 
     def predict(self, X):
         """+1 for inliers, -1 for outliers.

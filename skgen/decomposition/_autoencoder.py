@@ -170,8 +170,7 @@ class AutoencoderTransformer(
         -------
         Z : ndarray of shape (n_samples, encoding_dim), float64
         """
-        X_scaled = self._scale(self._validate_X(X))
-        return self.network_.encode(X_scaled)
+        return self._forward(self.network_.encode, self._validate_X(X))
 
     def inverse_transform(self, X):
         """Decode latent codes to rows in the original feature space.
@@ -185,8 +184,7 @@ class AutoencoderTransformer(
         -------
         X_original : ndarray of shape (n_samples, n_features_in_), float64
         """
-        Z = self._validate_codes(X)
-        return self._unscale(self.network_.decode(Z))
+        return self._decode(self._validate_codes(X))
 
     def score(self, X, y=None):
         """Negative mean reconstruction error (higher is better).

@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._base import BaseAutoencoder, _atomic_fit
+from .._base import BaseAutoencoder, _atomic_fit, map_row_chunks
 from .._network import MIN_DECODER_VARIANCE
 
 # Redraws of generated rows that equal a training row before giving up: only
@@ -74,20 +74,20 @@ class _ClassVAE(BaseAutoencoder):
     def fit(self, X, *, integer_columns, random_state):
         self.normal_scores_ = _NormalScores(X)
         self.integer_columns_ = integer_columns
-        X_scaled = self._fit_network(
+        X_scores = self._fit_network(
             self.normal_scores_.transform(X),
             latent_dim=self.latent_dim,
             variational=True,
             beta=self.beta,
             random_state=random_state,
         )
-        mean, log_var = self.network_.encode_distribution(X_scaled)
+        mean, log_var = self._forward(self.network_.encode_distribution, X_scores)
         self.posterior_mean_, self.posterior_std_ = mean, np.exp(0.5 * log_var)
         # The decoder's Gaussian noise: the maximum-likelihood variance the
         # training loss used, with the same floor.
-        residual = X_scaled - self.network_.decode(mean)
+        squared = self._reconstruction_error(X_scores, per_feature=True)
         self.decoder_std_ = np.sqrt(
-            np.maximum(np.mean(residual**2, axis=0), MIN_DECODER_VARIANCE)
+            np.maximum(np.mean(squared, axis=0), MIN_DECODER_VARIANCE)
         )
         self.training_rows_ = _row_keys(X)
         return self
@@ -98,31 +98,41 @@ class _ClassVAE(BaseAutoencoder):
         # whose regions between the rows of a small class it never saw.
         rows = random_state.randint(len(self.posterior_mean_), size=n_samples)
         return self._generate(
-            self.posterior_mean_[rows], self.posterior_std_[rows], random_state
+            self.posterior_mean_, self.posterior_std_, rows, random_state
         )
 
     def variations(self, X, n_variations, random_state):
-        X_scaled = self._scale(self.normal_scores_.transform(X))
-        mean, log_var = self.network_.encode_distribution(X_scaled)
-        return self._generate(
-            np.repeat(mean, n_variations, axis=0),
-            np.repeat(np.exp(0.5 * log_var), n_variations, axis=0),
-            random_state,
-            decoder_noise=False,
+        mean, log_var = map_row_chunks(
+            lambda rows: self.network_.encode_distribution(
+                self._scale(self.normal_scores_.transform(X[rows]))
+            ),
+            len(X),
+            self.network_.spec.row_bytes,
         )
+        log_var *= 0.5
+        std = np.exp(log_var, out=log_var)
+        source = np.repeat(np.arange(len(X)), n_variations)
+        return self._generate(mean, std, source, random_state, decoder_noise=False)
 
-    def _generate(self, mean, std, random_state, decoder_noise=True):
-        """Rows decoded from codes drawn from N(mean, std**2), one per row.
+    def _generate(self, mean, std, source, random_state, decoder_noise=True):
+        """Rows decoded from codes drawn from N(mean[i], std[i]**2), one per
+        ``i`` in ``source``.
 
         Rows that come out equal to a training row are drawn again.
         """
-        X_new = self._decode_draw(mean, std, random_state, decoder_noise)
+        X_new = self._decode_draw(mean, std, source, random_state, decoder_noise)
         for _ in range(_MAX_REDRAWS):
-            copies = np.flatnonzero(np.isin(_row_keys(X_new), self.training_rows_))
+            copies = np.flatnonzero(
+                map_row_chunks(
+                    lambda rows: np.isin(_row_keys(X_new[rows]), self.training_rows_),
+                    len(X_new),
+                    self.network_.spec.row_bytes,
+                )
+            )
             if not len(copies):
                 return X_new
             X_new[copies] = self._decode_draw(
-                mean[copies], std[copies], random_state, decoder_noise
+                mean, std, source[copies], random_state, decoder_noise
             )
         warnings.warn(
             f"{len(copies)} generated row(s) equal a training row after "
@@ -132,14 +142,35 @@ class _ClassVAE(BaseAutoencoder):
         )
         return X_new
 
-    def _decode_draw(self, mean, std, random_state, decoder_noise):
-        Z = mean + std * random_state.standard_normal(mean.shape)
-        X_scaled = self.network_.decode(Z)
+    def _decode_draw(self, mean, std, source, random_state, decoder_noise):
+        """One row per ``i`` in ``source``, decoded from a draw of its code,
+        a chunk of rows at a time."""
+        code_noise = None
         if decoder_noise:
-            X_scaled += self.decoder_std_ * random_state.standard_normal(X_scaled.shape)
-        X_new = self.normal_scores_.inverse_transform(self._unscale(X_scaled))
-        X_new[:, self.integer_columns_] = np.round(X_new[:, self.integer_columns_])
-        return X_new
+            # Every code's draw before the decoder's noise, as in one pass
+            # over all rows: the rows then do not depend on the chunks.
+            code_noise = random_state.standard_normal((len(source), mean.shape[1]))
+
+        def on_chunk(rows):
+            rows_source = source[rows]
+            noise = (
+                random_state.standard_normal((len(rows_source), mean.shape[1]))
+                if code_noise is None
+                else code_noise[rows]
+            )
+            Z = mean[rows_source] + std[rows_source] * noise
+            X_scaled = self.network_.decode(Z)
+            if decoder_noise:
+                X_scaled += self.decoder_std_ * random_state.standard_normal(
+                    X_scaled.shape
+                )
+            X_new = self.normal_scores_.inverse_transform(self._unscale(X_scaled))
+            X_new[:, self.integer_columns_] = np.round(
+                X_new[:, self.integer_columns_]
+            )
+            return X_new
+
+        return map_row_chunks(on_chunk, len(source), self.network_.spec.row_bytes)
 
 
 def _row_keys(X):
@@ -492,6 +523,8 @@ class VAEOversampler(BaseOverSampler):
                     f"shape {labels.shape}."
                 )
         random_state = self._draw_random_state(random_state)
+        if y is None or np.ndim(y) == 0:  # one VAE, whose rows are the output
+            return self._vae_of(y).variations(X, n_variations, random_state)
         X_new = np.empty((len(X) * n_variations, X.shape[1]))
         # Group rows by class: one batch per VAE, then put each row's
         # variations at its place in the output.
