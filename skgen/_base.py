@@ -402,9 +402,10 @@ class BaseAutoencoder(BaseEstimator):
 
     def _reconstruction_error(self, X, per_feature=False):
         """`reconstruction_error` of validated rows."""
-        return self._forward(
-            functools.partial(self._reconstruction_error_scaled, per_feature=per_feature), X
+        error = functools.partial(
+            self._reconstruction_error_scaled, per_feature=per_feature
         )
+        return self._forward(error, X)
 
     def reconstruct(self, X):
         """Rows as the network sees them: encoded, decoded, in original units.
