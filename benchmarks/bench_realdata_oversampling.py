@@ -307,9 +307,9 @@ def markdown_table(frame, index_name, fmt="{:.3f}"):
             (
                 ""
                 if pd.isna(v)
-                else f"{v:.0f}" if index == "sets with results" else fmt.format(v)
+                else f"{v:.0f}" if "sets" in (index, column) else fmt.format(v)
             )
-            for v in values
+            for column, v in values.items()
         ]
         lines.append(f"| {index} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -340,9 +340,7 @@ def ap_section(results, classifier, methods, datasets):
     table = per_set(results, f"ap_{classifier}", methods, datasets)
     complete = table.dropna()
     ranks = complete.rank(axis=1, ascending=False).mean()
-    summary = pd.DataFrame(
-        [table.mean(), table.count()], index=["**mean**", "sets with results"]
-    )
+    summary = pd.DataFrame([table.mean(), table.count()], index=["**mean**", "sets"])
     if len(complete) < len(table):  # some methods ran on fewer sets
         summary.loc[f"**mean over the {len(complete)} sets all ran**"] = complete.mean()
     summary.loc[f"**mean rank** ({len(complete)} sets)"] = ranks
