@@ -177,9 +177,7 @@ def realism(real, generated, seed, quick):
     # Half of detection_auc's default forest, 3 folds instead of 5: the
     # forest is most of the harness' time, and the mean over 5 folds x 28
     # sets smooths the extra noise of one estimate.
-    forest = RandomForestClassifier(
-        n_estimators=20 if quick else 50, random_state=seed
-    )
+    forest = RandomForestClassifier(n_estimators=20 if quick else 50, random_state=seed)
     return {
         "detection_auc": detection_auc(
             real, generated, estimator=forest, cv=3, random_state=seed
@@ -472,6 +470,14 @@ def report(results, datasets):
         "## Real-data oversampling benchmark\n",
         f"{len(datasets)} sets. Seeds per method: {seeds_line(results, methods)}.\n",
     ]
+    settings = results.dropna(subset=["settings"]).groupby("method")["settings"]
+    non_default = {m: sorted(set(v)) for m, v in settings if set(v) != {"{}"}}
+    if non_default:
+        parts.append(
+            "Settings: "
+            + "; ".join(f"{m} {', '.join(v)}" for m, v in non_default.items())
+            + ".\n"
+        )
     ap_tables = {}
     for classifier in CLASSIFIERS:
         text, ap_tables[classifier] = ap_section(results, classifier, methods, datasets)
