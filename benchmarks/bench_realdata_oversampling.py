@@ -78,10 +78,10 @@ MAX_LOSS_TO_NONE = 0.02
 class CTGANOversampler(BaseOverSampler):
     """ctgan's TVAE or CTGAN, trained on each class to oversample (a peer).
 
-    Columns whose values are integers with at most ``max_discrete_levels``
-    distinct values (flags, one-hot, counts) are passed to ctgan as discrete
-    columns, the way its documentation asks; the others get its mode-specific
-    normalisation.
+    Columns with at most two distinct values, and columns whose values are
+    integers with at most ``max_discrete_levels`` distinct values (flags,
+    one-hot, counts), are passed to ctgan as discrete columns, the way its
+    documentation asks; the others get its mode-specific normalisation.
     """
 
     _parameter_constraints: dict = {
@@ -123,10 +123,14 @@ class CTGANOversampler(BaseOverSampler):
             rows = pd.DataFrame(
                 X[y == class_label], columns=[f"x{j}" for j in range(X.shape[1])]
             )
+            # Flags coded as, e.g., 0.48 / 1.0 count as discrete too: ctgan's
+            # normalisation of a column with one or two values decodes to
+            # values far outside them.
             discrete = [
                 column
                 for column in rows
-                if rows[column].nunique() <= self.max_discrete_levels
+                if rows[column].nunique() <= 2
+                or rows[column].nunique() <= self.max_discrete_levels
                 and np.all(rows[column] == np.round(rows[column]))
             ]
             model = (TVAE if self.model == "TVAE" else CTGAN)(
