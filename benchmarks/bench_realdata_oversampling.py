@@ -383,33 +383,46 @@ def ap_section(results, classifier, methods, datasets):
     return "\n".join(lines) + "\n", table
 
 
+REALISM_COLUMNS = {
+    "detection_gap": "mean abs(AUC - 0.5) (0 best)",
+    "dcr_ratio": "mean DCR ratio (0 = copies)",
+    "ks": "mean column KS",
+    "correlation_difference": "mean correlation difference",
+}
+
+
 def realism_section(results, methods, datasets):
+    """The realism table, and the (set x method) tables behind it."""
     results = results.assign(detection_gap=(results["detection_auc"] - 0.5).abs())
-    columns = ["detection_gap", "dcr_ratio", "ks", "correlation_difference"]
-    rows = {}
-    for method in methods:
-        if method == "none":
-            continue
-        tables = [per_set(results, c, [method], datasets)[method] for c in columns]
-        rows[method] = [table.mean() for table in tables] + [tables[0].count()]
-    frame = pd.DataFrame.from_dict(
-        rows,
-        orient="index",
-        columns=[
-            "mean abs(AUC - 0.5) (0 best)",
-            "mean DCR ratio (0 = copies)",
-            "mean column KS",
-            "mean correlation difference",
-            "sets",
-        ],
+    generators = [m for m in methods if m != "none"]
+    tables = {
+        column: per_set(results, column, generators, datasets).dropna(how="all")
+        for column in REALISM_COLUMNS
+    }
+    frame = pd.DataFrame(
+        {name: tables[c].mean() for c, name in REALISM_COLUMNS.items()}
     )
+    frame["sets"] = tables["detection_gap"].count()
     text = (
         "### Realism: generated rows against the fold's real minority rows\n\n"
         "Means over sets of the per-set means over seeds and folds.\n\n"
         + markdown_table(frame, "method")
         + "\n"
     )
-    return text, frame
+    complete = tables["detection_gap"].dropna()
+    if 0 < len(complete) < len(tables["detection_gap"]):
+        common = pd.DataFrame(
+            {
+                name: tables[c].loc[complete.index].mean()
+                for c, name in REALISM_COLUMNS.items()
+            }
+        )
+        text += (
+            f"\nThe same over the {len(complete)} sets every method ran:\n\n"
+            + markdown_table(common, "method")
+            + "\n"
+        )
+    return text, tables
 
 
 def failures_section(results, methods):
@@ -430,7 +443,7 @@ def failures_section(results, methods):
     return "\n".join(lines) + "\n"
 
 
-def targets_section(ap_tables, realism_frame, methods):
+def targets_section(ap_tables, realism_tables, methods):
     lines = ["### Issue 8 targets\n"]
     for skgen in skgen_methods(methods):
         checks = []
@@ -451,13 +464,13 @@ def targets_section(ap_tables, realism_frame, methods):
                     worst,
                 )
             )
-        if "SMOTE" in realism_frame.index and skgen in realism_frame.index:
-            detection = realism_frame.iloc[:, 0]
-            gap = detection["SMOTE"] - detection[skgen]
-            checks.append(("abs(AUC - 0.5) below SMOTE's", gap > 0, gap))
-        if skgen in realism_frame.index:
-            dcr = realism_frame.iloc[:, 1][skgen]
-            checks.append(("DCR ratio >= 0.8", dcr >= 0.8, dcr - 0.8))
+        detection = realism_tables["detection_gap"]
+        if "SMOTE" in detection and skgen in detection:
+            gap = (detection["SMOTE"] - detection[skgen]).mean()
+            checks.append(("mean abs(AUC - 0.5) below SMOTE's", gap > 0, gap))
+        if skgen in realism_tables["dcr_ratio"]:
+            dcr = realism_tables["dcr_ratio"][skgen].mean()
+            checks.append(("mean DCR ratio >= 0.8", dcr >= 0.8, dcr - 0.8))
         lines.append(f"**{skgen}**:\n")
         lines.extend(
             f"- {name}: {'met' if ok else '**missed**'} (margin {margin:+.3f})"
@@ -486,11 +499,11 @@ def report(results, datasets):
     for classifier in CLASSIFIERS:
         text, ap_tables[classifier] = ap_section(results, classifier, methods, datasets)
         parts.append(text)
-    text, realism_frame = realism_section(results, methods, datasets)
+    text, realism_tables = realism_section(results, methods, datasets)
     parts.append(text)
     parts.append(failures_section(results, methods))
     if skgen_methods(methods):
-        parts.append(targets_section(ap_tables, realism_frame, methods))
+        parts.append(targets_section(ap_tables, realism_tables, methods))
     return "\n".join(parts)
 
 
