@@ -338,7 +338,8 @@ def seed_spread(results, column, method):
     )
     if by_seed.shape[1] < 2:
         return f"{method} (1 seed)"
-    return f"{method} {by_seed.mean().std():.4f} ({by_seed.shape[1]} seeds, {len(by_seed)} sets)"
+    n_seeds, n_sets = by_seed.shape[1], len(by_seed)
+    return f"{method} {by_seed.mean().std():.4f} ({n_seeds} seeds, {n_sets} sets)"
 
 
 def ap_section(results, classifier, methods, datasets):
@@ -435,9 +436,10 @@ def failures_section(results, methods):
         if rows.empty:
             continue
         reasons = rows["error"].str.slice(0, 120).value_counts()
+        sets = sorted(rows["set"].unique())
         lines.append(
-            f"- {method}: {len(rows)} fold(s) on "
-            f"{rows['set'].nunique()} set(s) ({', '.join(sorted(rows['set'].unique()))}); "
+            f"- {method}: {len(rows)} fold(s) on {len(sets)} set(s) "
+            f"({', '.join(sets)}); "
             + "; ".join(f"{n} x {reason}" for reason, n in reasons.items())
         )
     return "\n".join(lines) + "\n"
