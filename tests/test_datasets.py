@@ -126,7 +126,7 @@ def test_default_difficulty_matches_the_real_card_data():
     # Published for the real data: logistic regression AP about 0.70-0.80,
     # IsolationForest ROC-AUC about 0.95 with AP 0.14-0.25. With 85 test
     # frauds a seed moves AP by about 0.06, so two seeds are averaged; means
-    # over 10 seeds are 0.72, 0.93 and 0.17 (Notes of make_transactions).
+    # over 10 seeds are 0.71, 0.92 and 0.17 (Notes of make_transactions).
     runs = pd.DataFrame([baselines(seed) for seed in (0, 1)])
     mean = runs.mean()
     assert 0.6 < mean["lr_ap"] < 0.9
