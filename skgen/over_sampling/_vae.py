@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._base import BaseAutoencoder
+from .._base import BaseAutoencoder, _atomic_fit
 from .._network import MIN_DECODER_VARIANCE
 
 # Redraws of generated rows that equal a training row before giving up: only
@@ -332,6 +332,7 @@ class VAEOversampler(BaseOverSampler):
         self.random_state = random_state
         self.verbose = verbose
 
+    @_atomic_fit
     def fit(self, X, y):
         """Train the VAE of every class to oversample, generating nothing.
 
@@ -352,6 +353,7 @@ class VAEOversampler(BaseOverSampler):
         )
         return self
 
+    @_atomic_fit
     def fit_resample(self, X, y):
         """Train the VAEs and append the rows they generate.
 
