@@ -8,7 +8,8 @@ The book chapter's credit-card autoencoder: drop ``Time``, min-max scale the
 layer, with the mean squared error and Adam on batches of 128.  Those are
 :class:`~skgen.AutoencoderTransformer`'s defaults, and the scaling is built
 in.  The latent codes of a sample of transactions, projected to 2-D with
-t-SNE, show the frauds (red) gathering away from the genuine rows.
+t-SNE, show most frauds (red) gathering away from the genuine rows; the
+camouflaged ones, which imitate genuine customers, stay among them.
 
 The data here is synthetic (:func:`skgen.datasets.make_transactions`), in the
 shape of the Kaggle data; pass the real file to

@@ -27,9 +27,11 @@ def build_parser():
             "Train skgen's three estimators on card transactions and write a "
             "self-contained HTML report: the autoencoder's latent space (t-SNE), "
             "reconstructions, fraud detection against IsolationForest, "
-            "oversampling against SMOTE, and the digit pictures of the book "
-            "chapter. Uses synthetic transactions (skgen.datasets."
-            "make_transactions) unless --data is given."
+            "oversampling against SMOTE over several seeds, the quality of the "
+            "generated frauds (skgen.metrics), and the digit pictures of the "
+            "book chapter. Uses synthetic transactions (skgen.datasets."
+            "make_transactions, calibrated to the real data's difficulty) "
+            "unless --data is given."
         ),
     )
     demo.add_argument(
@@ -55,6 +57,13 @@ def build_parser():
         type=_positive_int,
         default=30,
         help="training epochs of each network (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--seeds",
+        type=_positive_int,
+        default=3,
+        help="seeds of each oversampler, for the spread of its scores "
+        "(default: %(default)s)",
     )
     demo.add_argument(
         "--random-state",
@@ -83,6 +92,7 @@ def main(argv=None):
             n_samples=args.n_samples,
             epochs=args.epochs,
             random_state=args.random_state,
+            n_seeds=args.seeds,
             verbose=not args.quiet,
         )
     except (FileNotFoundError, ValueError) as exc:

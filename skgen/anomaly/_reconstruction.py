@@ -187,8 +187,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
     --------
     >>> from skgen import ReconstructionAnomalyDetector
     >>> from skgen.datasets import make_transactions
-    >>> X, y = make_transactions(2000, fraud_ratio=0.01, random_state=0,
-    ...                          return_X_y=True)
+    >>> X, y = make_transactions(2000, fraud_ratio=0.01, camouflaged_share=0,
+    ...                          random_state=0, return_X_y=True)
     >>> detector = ReconstructionAnomalyDetector(random_state=0).fit(X)
     >>> is_flagged = detector.predict(X) == -1
     >>> bool(is_flagged[y == 1].mean() > 0.9 > 0.1 > is_flagged[y == 0].mean())

@@ -26,27 +26,43 @@ _FRAUD_SIGNATURE = {
 }
 
 
+# How far frauds move along the signature, in units of each column's spread
+# (see make_transactions' Notes).
+_BLATANT_STRENGTH = (1.9, 0.45)  # lognormal (mean, sigma) of the shift
+_CAMOUFLAGED_STRENGTH = (0.0, 0.15)  # normal (mean, std) of the shift
+# Genuine rows are multivariate Student-t around their cluster: most are
+# ordinary, a few are far out in every column (a new merchant, a trip abroad).
+_GENUINE_TAIL_DF = 12.0
+# Camouflaged frauds sit at the edge of the genuine clusters, where only the
+# odder genuine rows are: Student-t scale factors drawn uniformly from here.
+_CAMOUFLAGED_TAIL_SCALE = (0.8, 2.0)
+
+
 @validate_params(
     {
         "n_samples": [Interval(Integral, 2, None, closed="left")],
         "fraud_ratio": [Interval(Real, 0, 0.5, closed="right")],
+        "camouflaged_share": [Interval(Real, 0, 1, closed="both")],
         "random_state": ["random_state"],
         "return_X_y": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
 def make_transactions(
-    n_samples=20_000, *, fraud_ratio=0.0017, random_state=None, return_X_y=False
+    n_samples=20_000,
+    *,
+    fraud_ratio=0.0017,
+    camouflaged_share=0.3,
+    random_state=None,
+    return_X_y=False,
 ):
     """Synthetic card transactions in the shape of the Kaggle fraud data.
 
     Columns ``V1``..``V28`` play the PCA components of the real data
     (genuine rows have zero mean; spread falls from V1 to V28), ``Amount``
-    is right-skewed and ``Class`` is 1 for fraud. Genuine rows come from
-    four clusters on a six-dimensional manifold. Frauds leave that manifold
-    along the columns that separate real frauds (low V14, V12, V10, V17;
-    high V4, V11), in two clusters: a blatant one and a subtle one closer to
-    genuine rows.
+    is right-skewed and ``Class`` is 1 for fraud. With the default
+    ``camouflaged_share``, the data is as hard as the real data is reported
+    to be (see Notes).
 
     Parameters
     ----------
@@ -55,6 +71,11 @@ def make_transactions(
     fraud_ratio : float in (0, 0.5], default=0.0017
         Share of frauds (the Kaggle data has 492 in 284,807, about 0.17%).
         At least one fraud is generated.
+    camouflaged_share : float in [0, 1], default=0.3
+        Share of frauds that imitate genuine customers and stay inside the
+        genuine clusters. The default makes the data as hard as the real
+        data (see Notes); 0 gives frauds that nearly all stand out, for
+        tests and pictures that need clearly separated classes.
     random_state : int, RandomState instance or None, default=None
         Seed; the same seed gives the same rows.
     return_X_y : bool, default=False
@@ -64,6 +85,30 @@ def make_transactions(
     -------
     frame : DataFrame of shape (n_samples, 30)
         ``V1``..``V28``, ``Amount``, ``Class``; or ``(X, y)``.
+
+    Notes
+    -----
+    Genuine rows come from four clusters on a six-dimensional manifold, with
+    multivariate Student-t spread (12 degrees of freedom) around their
+    cluster: most rows are ordinary and a few are far out in many columns at
+    once, as the long tails of the real columns suggest. Frauds start as
+    genuine-looking rows. Most then move far along the columns that separate
+    real frauds (low V14, V12, V10, V17, V3, V16; high V4, V11, V2), by a
+    lognormal distance. The camouflaged ones (``camouflaged_share``) barely
+    move along those columns and sit at the edge of a genuine cluster, where
+    only the odder genuine rows are: no model can tell them apart from those,
+    and an outlier detector ranks them with the odd genuine rows. Fraud
+    amounts are card tests (a unit or two) or cash-outs somewhat larger than
+    genuine purchases.
+
+    The calibration targets are the published figures for the real data,
+    with no resampling, at its fraud ratio: StandardScaler +
+    LogisticRegression reaches an average precision of about 0.7-0.8, and
+    IsolationForest a ROC-AUC of about 0.95 but an average precision of only
+    0.14-0.25. On a held-out half of 100,000 rows, over seeds 0-9, the
+    defaults give: LogisticRegression AP 0.71 (0.63-0.79), IsolationForest
+    ROC-AUC 0.92 (0.89-0.96) and AP 0.17 (0.04-0.55).
+    ``tests/test_datasets.py`` checks these ranges.
 
     Examples
     --------
@@ -84,34 +129,47 @@ def make_transactions(
     col_std = np.linspace(2.0, 0.35, n_cols)
     centres = structure.normal(scale=1.2, size=(4, n_latent))
     weights = np.array([0.55, 0.25, 0.15, 0.05])
-
     centres -= weights @ centres  # genuine rows have zero mean
 
-    def genuine_like(n):
+    def genuine_like(n, tail_scale):
         cluster = rng.choice(4, size=n, p=weights)
-        latent = centres[cluster] + rng.normal(scale=0.8, size=(n, n_latent))
+        spread = rng.normal(scale=0.8, size=(n, n_latent))
+        latent = centres[cluster] + tail_scale[:, None] * spread
         V = latent @ projection.T * np.sqrt(n_cols / n_latent)
-        V += rng.normal(scale=0.35, size=(n, n_cols))
+        V += tail_scale[:, None] * rng.normal(scale=0.35, size=(n, n_cols))
         return V * col_std / 2.0, cluster
 
-    V_genuine, cluster = genuine_like(n_genuine)
+    # A Student-t row is a Gaussian row scaled by sqrt(df / chi2(df)); the
+    # factor sqrt((df - 2) / df) keeps each column's variance unchanged.
+    df = _GENUINE_TAIL_DF
+    tail_scale = np.sqrt((df - 2) / rng.chisquare(df, size=n_genuine))
+    V_genuine, cluster = genuine_like(n_genuine, tail_scale)
     amount_genuine = rng.lognormal(mean=3.0 + 0.3 * cluster, sigma=1.3)
 
-    V_fraud, _ = genuine_like(n_fraud)
+    camouflaged = rng.rand(n_fraud) < camouflaged_share
+    fraud_scale = np.where(
+        camouflaged, rng.uniform(*_CAMOUFLAGED_TAIL_SCALE, size=n_fraud), 1.0
+    )
+    V_fraud, _ = genuine_like(n_fraud, fraud_scale)
     signature = np.zeros(n_cols)
     for name, direction in _FRAUD_SIGNATURE.items():
         signature[int(name[1:]) - 1] = direction
-    blatant = rng.rand(n_fraud) < 0.7
     strength = np.where(
-        blatant, rng.normal(5.0, 1.0, n_fraud), rng.normal(2.5, 0.5, n_fraud)
+        camouflaged,
+        np.abs(rng.normal(*_CAMOUFLAGED_STRENGTH, size=n_fraud)),
+        rng.lognormal(*_BLATANT_STRENGTH, size=n_fraud),
     )
     V_fraud += strength[:, None] * signature * col_std
-    V_fraud += rng.normal(scale=0.5, size=V_fraud.shape) * (signature != 0)
-    # Frauds are either card tests (about one unit) or large cash-outs.
+    # Blatant frauds still differ from each other along the signature; the
+    # camouflaged ones keep a genuine row's spread there too.
+    jitter = rng.normal(scale=0.5, size=V_fraud.shape) * (signature != 0)
+    V_fraud += jitter * ~camouflaged[:, None]
+    # Frauds are either card tests (about one unit) or cash-outs, somewhat
+    # larger than genuine purchases.
     amount_fraud = np.where(
-        rng.rand(n_fraud) < 0.5,
+        rng.rand(n_fraud) < 0.4,
         rng.uniform(0.0, 2.0, n_fraud),
-        rng.lognormal(mean=5.0, sigma=0.8, size=n_fraud),
+        rng.lognormal(mean=4.0, sigma=1.3, size=n_fraud),
     )
 
     V = np.vstack([V_genuine, V_fraud])
