@@ -24,6 +24,10 @@ _DISCRETE_MAX_LEVELS = 20
 # Gradient steps of training with epochs="auto": epochs shrink as rows grow,
 # so the cost of a fit grows little with the table.
 _TRAINING_STEPS = 1000
+# Rows the shared VAE and the class vote use at most: beyond, the classes not
+# oversampled are subsampled.  Enough to describe where those classes live,
+# and fit_resample stays fast on large tables.
+_MAX_SHARED_ROWS = 20_000
 
 
 class _NormalScores:
@@ -155,6 +159,27 @@ class _ClassPrior:
         # new rows from real ones far more easily.
         residual = (1 - u) * vae.residual_[i] + u * vae.residual_[j]
         return vae.network_.decode(Z) + residual
+
+
+def _shared_rows(X, y, to_oversample, random_state):
+    """The rows the shared VAE learns from: dense, and at most a bounded number.
+
+    Every row of the classes to oversample is kept.  Beyond
+    ``_MAX_SHARED_ROWS`` rows, the other classes are subsampled at one rate,
+    and each of their kept rows weighs ``1 / rate`` in the class vote, so the
+    vote still sees their true density.  Returns ``(X, y, class_weights)``.
+    """
+    X = X.toarray() if sparse.issparse(X) else np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if len(X) <= _MAX_SHARED_ROWS:
+        return X, y, {}
+    own = np.isin(y, to_oversample)
+    others = np.flatnonzero(~own)
+    n_others = min(len(others), max(_MAX_SHARED_ROWS - int(own.sum()), 1))
+    kept = np.sort(random_state.choice(others, n_others, replace=False))
+    rows = np.sort(np.concatenate([np.flatnonzero(own), kept]))
+    weight = len(others) / n_others
+    return X[rows], y[rows], {label: weight for label in np.unique(y[kept])}
 
 
 def _row_keys(X):
@@ -290,7 +315,11 @@ class VAEOversampler(BaseOverSampler):
     Notes
     -----
     A class needs at least two rows.  Sparse input is densified for training,
-    and the output is sparse again.
+    and the output is sparse again.  On tables of more than 20,000 rows, the
+    VAE and the class vote see every row of the classes to oversample and a
+    random subsample of the others (weighted by its rate in the vote), so a
+    fit's cost stops growing with the majority.  Generating many rows costs
+    mostly the class vote's neighbour search: ``min_class_share=0`` skips it.
 
     References
     ----------
@@ -415,8 +444,8 @@ class VAEOversampler(BaseOverSampler):
                 )
             to_oversample.append(class_label)
 
-        # The rows are few enough to densify; the network needs it.
-        X = X.toarray() if sparse.issparse(X) else np.asarray(X, dtype=np.float64)
+        self._training_row_keys = _row_keys(X.toarray() if sparse.issparse(X) else X)
+        X, y, self._vote_weights = _shared_rows(X, y, to_oversample, random_state)
         self.normal_scores_ = _NormalScores(X)
         params = {
             name: value
@@ -430,9 +459,8 @@ class VAEOversampler(BaseOverSampler):
         )
         self.loss_curve_ = self.vae_.loss_curve_
         self.n_iter_ = self.vae_.n_iter_
-        self.training_labels_ = np.asarray(y)
-        self.training_rows_ = _row_keys(X)
-        self.class_neighbors_ = NearestNeighbors().fit(self.vae_.training_scaled_)
+        self._vote_labels = np.asarray(y)
+        self._vote_neighbors = NearestNeighbors().fit(self.vae_.training_scaled_)
         self.vaes_ = {
             class_label: _ClassPrior(
                 self.vae_, np.flatnonzero(y == class_label), self.n_neighbors
@@ -444,16 +472,20 @@ class VAEOversampler(BaseOverSampler):
         if self.epochs != "auto":
             return self.epochs
         steps_per_epoch = int(np.ceil(n_rows / self.batch_size))
-        return int(np.clip(round(_TRAINING_STEPS / steps_per_epoch), 10, 500))
+        return int(np.clip(round(_TRAINING_STEPS / steps_per_epoch), 1, 500))
 
     def _class_share(self, X_new, class_label):
         """Share of each row's nearest training rows that are of ``class_label``."""
         X_scaled = self.vae_._scale(self.normal_scores_.transform(X_new))
-        k = min(self.n_neighbors, len(self.training_labels_))
-        nearest = self.class_neighbors_.kneighbors(
+        k = min(self.n_neighbors, len(self._vote_labels))
+        nearest = self._vote_neighbors.kneighbors(
             X_scaled, n_neighbors=k, return_distance=False
         )
-        return np.mean(self.training_labels_[nearest] == class_label, axis=1)
+        labels = self._vote_labels[nearest]
+        weights = np.ones(labels.shape)
+        for label, weight in self._vote_weights.items():
+            weights[labels == label] = weight
+        return np.sum(weights * (labels == class_label), axis=1) / weights.sum(axis=1)
 
     def _generate(self, class_label, n_samples, random_state):
         """New rows of one class, on its side of the class boundary.
@@ -473,7 +505,7 @@ class VAEOversampler(BaseOverSampler):
                 self.vae_._unscale(prior.draw_scaled(2 * missing, random_state))
             )
             share = self._class_share(X_new, class_label)
-            share[np.isin(_row_keys(X_new), self.training_rows_)] = -1.0
+            share[np.isin(_row_keys(X_new), self._training_row_keys)] = -1.0
             good = np.flatnonzero(share >= self.min_class_share)[:missing]
             kept.append(X_new[good])
             missing -= len(good)
