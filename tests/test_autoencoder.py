@@ -54,7 +54,9 @@ def test_fit_is_silent_with_verbose_0_and_talks_with_verbose_1():
         import numpy as np
         from skgen import AutoencoderTransformer
         X = np.random.RandomState(0).rand(60, 4)
-        AutoencoderTransformer(epochs=3, random_state=0, verbose={v}).fit(X)
+        AutoencoderTransformer(
+            encoding_dim=2, epochs=3, random_state=0, verbose={v}
+        ).fit(X)
         """
     out, err = run_python(code.format(v=0))
     assert out == "" and err == ""

@@ -1,6 +1,8 @@
 """The training loop shared by every skgen estimator."""
 
+import contextlib
 import functools
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -40,6 +42,9 @@ class _Trainer:
             batch_size,
             trim_fraction,
         )
+        # Padded data lengths already compiled for: XLA compiles (and may
+        # log) once per shape.
+        self.compiled_lengths = set()
 
     def flatten(self, weights):
         flat = [None] * (2 * len(self.layout))
@@ -61,9 +66,25 @@ class _Trainer:
         ]
 
 
+_TRAINER_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=16)
+def _cached_trainer(spec, batch_size, trim_fraction):
+    with silence_native_stderr():
+        return _Trainer(spec, batch_size, trim_fraction)
+
+
 def _trainer(spec, batch_size, trim_fraction):
-    return _Trainer(spec, batch_size, trim_fraction)
+    """The trainer of an architecture, built once and shared by every fit.
+
+    Sharing across threads is safe: a trainer's compiled functions are pure
+    (state goes in and comes out as arguments).  The lock makes concurrent
+    first fits of one architecture build a single trainer, and keeps Keras'
+    model building, which is not thread-safe, to one thread at a time.
+    """
+    with _TRAINER_LOCK:
+        return _cached_trainer(spec, batch_size, trim_fraction)
 
 
 def train_network(
@@ -109,8 +130,7 @@ def train_network(
     TrainingResult
     """
     check_backend()
-    with silence_native_stderr():
-        trainer = _trainer(spec, batch_size, float(trim_fraction))
+    trainer = _trainer(spec, batch_size, float(trim_fraction))
     runner = trainer.runner
     state = runner.initial_state(
         trainer.flatten(glorot_uniform_weights(spec, random_state)),
@@ -125,10 +145,14 @@ def train_network(
 
     for epoch in range(1, epochs + 1):
         tic = time.perf_counter()
-        with silence_native_stderr():  # XLA logs on its first compilation
+        compiles = len(data) not in trainer.compiled_lengths
+        # XLA logs when it compiles; fd 2 is left alone otherwise, as other
+        # threads may be writing to it.
+        with silence_native_stderr() if compiles else contextlib.nullcontext():
             state, loss = runner.run_epoch(
                 state, data, len(X), random_state.permutation(len(X)), learning_rate
             )
+        trainer.compiled_lengths.add(len(data))
         result.loss_curve.append(loss)
         result.n_iter = epoch
         if not np.isfinite(loss):

@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.base import OutlierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._base import _CODE_LAYER_CONSTRAINTS, BaseAutoencoder
+from .._base import _CODE_LAYER_CONSTRAINTS, BaseAutoencoder, _atomic_fit
 
 # contamination="auto" flags the rows beyond the upper whisker of a box plot
 # of the training errors: Q3 + _WHISKER * IQR (Tukey's fences).
@@ -172,6 +172,17 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
     Samplers only act in ``fit``, so ``predict``, ``decision_function`` and
     ``score_samples`` of the pipeline see all rows.
 
+    **On real data, unsupervised.** On the 28 real imbalanced sets of
+    ``benchmarks/README.md`` (fit on all rows, the minority class as the
+    outliers), the defaults reach a mean average precision of 0.328 against
+    IsolationForest's 0.321, and a higher one on 14 of the 28 sets. The
+    detector is far ahead where outliers break the relations between many
+    columns (dermatology, ionosphere) and behind where they are extreme in a
+    few columns, which IsolationForest's axis-parallel splits isolate
+    quickly (shuttle, new-thyroid). Its ROC-AUC is lower (0.685 against
+    0.715): the rows it ranks first are right more often, but it ranks the
+    least unusual outliers lower.
+
     Examples
     --------
     >>> from skgen import ReconstructionAnomalyDetector
@@ -238,6 +249,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @_atomic_fit
     def fit(self, X, y=None):
         """Train the autoencoder on ``X`` and set the outlier threshold.
 

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 
-from .._base import _CODE_LAYER_CONSTRAINTS, BaseAutoencoder
+from .._base import _CODE_LAYER_CONSTRAINTS, BaseAutoencoder, _atomic_fit
 
 
 class AutoencoderTransformer(
@@ -143,6 +143,7 @@ class AutoencoderTransformer(
         self.verbose = verbose
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @_atomic_fit
     def fit(self, X, y=None):
         """Train the autoencoder on ``X``.
 
@@ -169,7 +170,8 @@ class AutoencoderTransformer(
         -------
         Z : ndarray of shape (n_samples, encoding_dim), float64
         """
-        return self.network_.encode(self._scale(self._validate_X(X)))
+        X_scaled = self._scale(self._validate_X(X))
+        return self.network_.encode(X_scaled)
 
     def inverse_transform(self, X):
         """Decode latent codes to rows in the original feature space.
@@ -183,7 +185,8 @@ class AutoencoderTransformer(
         -------
         X_original : ndarray of shape (n_samples, n_features_in_), float64
         """
-        return self._unscale(self.network_.decode(self._validate_codes(X)))
+        Z = self._validate_codes(X)
+        return self._unscale(self.network_.decode(Z))
 
     def score(self, X, y=None):
         """Negative mean reconstruction error (higher is better).

@@ -12,7 +12,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._base import BaseAutoencoder
+from .._base import BaseAutoencoder, _atomic_fit
 from .._network import MIN_DECODER_VARIANCE
 
 # Rounds of candidate draws for a class before the best remaining candidates
@@ -392,6 +392,7 @@ class VAEOversampler(BaseOverSampler):
         self.random_state = random_state
         self.verbose = verbose
 
+    @_atomic_fit
     def fit(self, X, y):
         """Train the VAE and find each class's codes, generating nothing.
 
@@ -409,6 +410,27 @@ class VAEOversampler(BaseOverSampler):
         # the validation and sets sampling_strategy_; generation is skipped.
         super().fit_resample(X, y, generate=False)
         return self
+
+    @_atomic_fit
+    def fit_resample(self, X, y):
+        """Train the VAE and append the rows it generates.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Numeric rows; a DataFrame, list or array.
+        y : array-like of shape (n_samples,)
+            Class labels; a Series, list, array or column vector.
+
+        Returns
+        -------
+        X_resampled : array-like of shape (n_samples_new, n_features)
+            ``X`` followed by the generated rows, of the same type, column
+            names and dtypes as ``X``.
+        y_resampled : array-like of shape (n_samples_new,)
+            ``y`` followed by the labels of the generated rows.
+        """
+        return super().fit_resample(X, y)
 
     def _fit_resample(self, X, y, *, generate=True):
         random_state = check_random_state(self.random_state)
