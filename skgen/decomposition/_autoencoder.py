@@ -170,7 +170,8 @@ class AutoencoderTransformer(
         -------
         Z : ndarray of shape (n_samples, encoding_dim), float64
         """
-        return self._forward(self.network_.encode, self._validate_X(X))
+        X = self._validate_X(X)  # before reading network_: NotFittedError
+        return self._forward(self.network_.encode, X)
 
     def inverse_transform(self, X):
         """Decode latent codes to rows in the original feature space.
