@@ -78,8 +78,23 @@ class _NormalScores:
                 rank = np.floor(ndtr(s) * n_samples).astype(np.intp)
                 columns.append(column[np.clip(rank, 0, n_samples - 1)])
             else:
-                columns.append(np.interp(s, self.scores, column))
+                columns.append(_interpolate_sorted(s, self.scores, column))
         return np.column_stack(columns)
+
+
+def _interpolate_sorted(s, scores, column):
+    """``np.interp(s, scores, column)`` that cannot overflow.
+
+    ``np.interp`` divides the gap between neighbouring values by the gap
+    between their scores, which overflows for values near the float64 limit.
+    A weighted mean of the two neighbours never leaves their interval.
+    """
+    position = np.interp(s, scores, np.arange(len(column), dtype=np.float64))
+    lower = np.floor(position).astype(np.intp)
+    upper = np.minimum(lower + 1, len(column) - 1)
+    weight = position - lower
+    low, high = column[lower], column[upper]
+    return np.clip(low * (1.0 - weight) + high * weight, low, high)
 
 
 class _SharedVAE(BaseAutoencoder):
