@@ -117,17 +117,3 @@ def test_fit_memory_peaks_below_twice_the_input(estimator):
         f"fit peaked at {extra_mb / input_mb:.2f} times the input beyond it"
     )
 
-
-def test_variations_memory_is_bounded(big_rows):
-    from skgen import VAEOversampler
-
-    rows = big_rows[:100_000]
-    y = (np.arange(600) % 10 == 0).astype(int)
-    sampler = VAEOversampler(epochs=1, random_state=0).fit(big_rows[:600], y)
-    with config_context(working_memory=4):
-        extra = traced_extra_bytes(
-            lambda: sampler.variations(rows, n_variations=2, y=1)
-        )
-    assert extra < MAX_EXTRA_SHARE * rows.nbytes, (
-        f"variations took {extra / rows.nbytes:.2f} times the input beyond its output"
-    )

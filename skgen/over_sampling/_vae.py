@@ -1,4 +1,4 @@
-"""VAEOversampler: new minority rows from a VAE of all rows and a prior per class."""
+"""VAEOversampler: new minority rows from a variational autoencoder per class."""
 
 import warnings
 from numbers import Integral, Real
@@ -6,61 +6,40 @@ from numbers import Integral, Real
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from scipy import sparse
-from scipy.special import ndtr, ndtri
-from sklearn.neighbors import NearestNeighbors
+from scipy.special import ndtri
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._base import BaseAutoencoder, _atomic_fit, map_row_chunks
 from .._network import MIN_DECODER_VARIANCE
 
-# Rounds of candidate draws for a class before the best remaining candidates
-# fill what is missing (see VAEOversampler._generate).
-_MAX_ROUNDS = 10
-# A column with at most this many distinct values is discrete (flags, one-hot,
-# ordinal codes): generated values are its observed levels.
-_DISCRETE_MAX_LEVELS = 20
-# Gradient steps of training with epochs="auto": epochs shrink as rows grow,
-# so the cost of a fit grows little with the table.
-_TRAINING_STEPS = 1000
-# Rows the shared VAE and the class vote use at most: beyond, the classes not
-# oversampled are subsampled.  Enough to describe where those classes live,
-# and fit_resample stays fast on large tables.
-_MAX_SHARED_ROWS = 20_000
+# Redraws of generated rows that equal a training row before giving up: only
+# columns with few distinct values (integers, flags) make exact copies likely.
+_MAX_REDRAWS = 10
 
 
 class _NormalScores:
-    """Map each column to normal scores through its empirical distribution, and back.
+    """Map each column of a class's rows to normal scores, and back.
 
     A column goes through its empirical distribution function to N(0, 1)
     scores (the ``i``-th smallest of ``n`` values to the ``(i + 1/2) / n``
     quantile; tied values share their mean score).  Skewed, heavy-tailed,
     zero-inflated and discrete columns thus all reach the VAE as roughly
-    Gaussian ones, which its Gaussian decoder can model.
-
-    The inverse interpolates between the observed values of a continuous
-    column, so generated values stay inside its observed range and follow its
-    distribution.  A discrete column (whole numbers only, or at most
-    ``max_levels`` distinct values: flags, one-hot, ordinal codes) instead
-    takes the observed value at the score's quantile: its generated values are
-    its observed levels, in their observed proportions.
+    Gaussian ones, which its Gaussian decoder can model.  The inverse
+    interpolates between the observed values, so generated values stay inside
+    each column's observed range and follow its distribution.
     """
 
-    def __init__(self, X, max_levels=_DISCRETE_MAX_LEVELS):
+    def __init__(self, X):
         n_samples = len(X)
         self.scores = ndtri((np.arange(n_samples) + 0.5) / n_samples)
         self.sorted_columns = np.sort(X, axis=0)
         self.levels = []  # per column: its distinct values and their scores
-        discrete = []
         for column in self.sorted_columns.T:
             values, level = np.unique(column, return_inverse=True)
             score = np.bincount(level, weights=self.scores) / np.bincount(level)
             self.levels.append((values, score))
-            discrete.append(
-                len(values) <= max_levels or np.array_equal(values, np.round(values))
-            )
-        self.discrete = np.array(discrete, dtype=bool)
 
     def transform(self, X):
         return np.column_stack(
@@ -71,23 +50,20 @@ class _NormalScores:
         )
 
     def inverse_transform(self, S):
-        n_samples = len(self.scores)
-        columns = []
-        for s, column, discrete in zip(S.T, self.sorted_columns.T, self.discrete):
-            if discrete:
-                rank = np.floor(ndtr(s) * n_samples).astype(np.intp)
-                columns.append(column[np.clip(rank, 0, n_samples - 1)])
-            else:
-                columns.append(_interpolate_sorted(s, self.scores, column))
-        return np.column_stack(columns)
+        return np.column_stack(
+            [
+                _interpolate_sorted(s, self.scores, column)
+                for s, column in zip(S.T, self.sorted_columns.T)
+            ]
+        )
 
 
 def _interpolate_sorted(s, scores, column):
     """``np.interp(s, scores, column)`` that cannot overflow.
 
     ``np.interp`` divides the gap between neighbouring values by the gap
-    between their scores, which overflows for values near the float64 limit.
-    A weighted mean of the two neighbours never leaves their interval.
+    between their scores, which overflows to inf for values near the float64
+    limit.  A weighted mean of the two neighbours never leaves their interval.
     """
     position = np.interp(s, scores, np.arange(len(column), dtype=np.float64))
     lower = np.floor(position).astype(np.intp)
@@ -97,107 +73,119 @@ def _interpolate_sorted(s, scores, column):
     return np.clip(low * (1.0 - weight) + high * weight, low, high)
 
 
-class _SharedVAE(BaseAutoencoder):
-    """The VAE of all training rows, whatever their class.
+class _ClassVAE(BaseAutoencoder):
+    """The VAE of one class: its rows in, new rows of the class out.
 
     Private to :class:`VAEOversampler`, which creates it with its own
     parameters (so it takes them as keywords) and never clones it.  Training
-    goes through :meth:`BaseAutoencoder._fit_network` on the rows' normal
-    scores; what it keeps of every training row (its posterior and what the
-    decoder misses of it) lets each class draw new rows around its own codes.
+    goes through :meth:`BaseAutoencoder._fit_network`; generation runs in
+    float64 NumPy from the caller's ``RandomState``.
     """
 
     def __init__(self, **params):
         for name, value in params.items():
             setattr(self, name, value)
 
-    def fit(self, scores, *, random_state):
-        scores = self._fit_network(
-            scores,
+    def fit(self, X, *, integer_columns, random_state):
+        self.normal_scores_ = _NormalScores(X)
+        self.integer_columns_ = integer_columns
+        X_scores = self._fit_network(
+            self.normal_scores_.transform(X),
             latent_dim=self.latent_dim,
             variational=True,
             beta=self.beta,
             random_state=random_state,
         )
-        # Kept whole: every training row's residual and scaled values are
-        # read again when rows are generated.
-        X_scaled = self._scale(scores)
-        mean, log_var = self.network_.encode_distribution(X_scaled)
+        mean, log_var = self._forward(self.network_.encode_distribution, X_scores)
         self.posterior_mean_, self.posterior_std_ = mean, np.exp(0.5 * log_var)
-        # What the decoder misses of each row: new rows inherit it from the
-        # rows they come from, so they keep the detail of real rows instead of
-        # the decoder's smooth average.
-        self.residual_ = X_scaled - self.network_.decode(mean)
         # The decoder's Gaussian noise: the maximum-likelihood variance the
         # training loss used, with the same floor.
+        squared = self._reconstruction_error(X_scores, per_feature=True)
         self.decoder_std_ = np.sqrt(
-            np.maximum(np.mean(self.residual_**2, axis=0), MIN_DECODER_VARIANCE)
+            np.maximum(np.mean(squared, axis=0), MIN_DECODER_VARIANCE)
         )
-        self.training_scaled_ = X_scaled
+        self.training_rows_ = _row_keys(X)
         return self
 
+    def sample(self, n_samples, random_state):
+        # From the aggregate posterior (the codes of random training rows), the
+        # codes the decoder was trained on, rather than from the prior N(0, I),
+        # whose regions between the rows of a small class it never saw.
+        rows = random_state.randint(len(self.posterior_mean_), size=n_samples)
+        return self._generate(
+            self.posterior_mean_, self.posterior_std_, rows, random_state
+        )
 
-class _ClassPrior:
-    """One class's share of the shared VAE: the codes of its rows.
+    def variations(self, X, n_variations, random_state):
+        mean, log_var = map_row_chunks(
+            lambda rows: self.network_.encode_distribution(
+                self._scale(self.normal_scores_.transform(X[rows]))
+            ),
+            len(X),
+            self.network_.spec.row_bytes,
+        )
+        log_var *= 0.5
+        std = np.exp(log_var, out=log_var)
+        source = np.repeat(np.arange(len(X)), n_variations)
+        return self._generate(mean, std, source, random_state, decoder_noise=False)
 
-    New rows of the class decode codes drawn between the posterior of one of
-    its rows and that of one of its ``n_neighbors`` nearest rows in the
-    latent space (the class's own aggregate posterior, densest where its rows
-    are), plus what the decoder misses of both rows.
-    """
+    def _generate(self, mean, std, source, random_state, decoder_noise=True):
+        """Rows decoded from codes drawn from N(mean[i], std[i]**2), one per
+        ``i`` in ``source``.
 
-    def __init__(self, vae, rows, n_neighbors):
-        self.vae = vae
-        self.rows = rows  # indices of the class's rows among the training rows
-        mean = vae.posterior_mean_[rows]
-        k = min(n_neighbors, len(rows) - 1)
-        neighbors = NearestNeighbors(n_neighbors=k + 1).fit(mean)
-        # Column 0 is the row itself (or a duplicate of it): either serves.
-        self.neighbors = neighbors.kneighbors(mean, return_distance=False)[:, 1:]
+        Rows that come out equal to a training row are drawn again.
+        """
+        X_new = self._decode_draw(mean, std, source, random_state, decoder_noise)
+        for _ in range(_MAX_REDRAWS):
+            copies = np.flatnonzero(
+                map_row_chunks(
+                    lambda rows: np.isin(_row_keys(X_new[rows]), self.training_rows_),
+                    len(X_new),
+                    self.network_.spec.row_bytes,
+                )
+            )
+            if not len(copies):
+                return X_new
+            X_new[copies] = self._decode_draw(
+                mean, std, source[copies], random_state, decoder_noise
+            )
+        warnings.warn(
+            f"{len(copies)} generated row(s) equal a training row after "
+            f"{_MAX_REDRAWS} redraws: the integer columns have too few levels to "
+            "make new rows.",
+            UserWarning,
+        )
+        return X_new
 
-    # What BaseAutoencoder users (the demo, plots) read of a network.
-    network_ = property(lambda self: self.vae.network_)
-    loss_curve_ = property(lambda self: self.vae.loss_curve_)
-    n_iter_ = property(lambda self: self.vae.n_iter_)
+    def _decode_draw(self, mean, std, source, random_state, decoder_noise):
+        """One row per ``i`` in ``source``, decoded from a draw of its code,
+        a chunk of rows at a time."""
+        code_noise = None
+        if decoder_noise:
+            # Every code's draw before the decoder's noise, as in one pass
+            # over all rows: the rows then do not depend on the chunks.
+            code_noise = random_state.standard_normal((len(source), mean.shape[1]))
 
-    def draw_scaled(self, n_samples, random_state):
-        """``n_samples`` new rows in the network's scaled space."""
-        vae = self.vae
-        i = random_state.randint(len(self.rows), size=n_samples)
-        j = self.neighbors[
-            i, random_state.randint(self.neighbors.shape[1], size=n_samples)
-        ]
-        i, j = self.rows[i], self.rows[j]
-        u = random_state.uniform(size=(n_samples, 1))
-        mean = (1 - u) * vae.posterior_mean_[i] + u * vae.posterior_mean_[j]
-        std = (1 - u) * vae.posterior_std_[i] + u * vae.posterior_std_[j]
-        Z = mean + std * random_state.standard_normal(mean.shape)
-        # The decoder's mean is smooth; the residuals are what it misses of
-        # real rows (their detail), and without them a classifier tells the
-        # new rows from real ones far more easily.
-        residual = (1 - u) * vae.residual_[i] + u * vae.residual_[j]
-        return vae.network_.decode(Z) + residual
+        def on_chunk(rows):
+            rows_source = source[rows]
+            noise = (
+                random_state.standard_normal((len(rows_source), mean.shape[1]))
+                if code_noise is None
+                else code_noise[rows]
+            )
+            Z = mean[rows_source] + std[rows_source] * noise
+            X_scaled = self.network_.decode(Z)
+            if decoder_noise:
+                X_scaled += self.decoder_std_ * random_state.standard_normal(
+                    X_scaled.shape
+                )
+            X_new = self.normal_scores_.inverse_transform(self._unscale(X_scaled))
+            X_new[:, self.integer_columns_] = np.round(
+                X_new[:, self.integer_columns_]
+            )
+            return X_new
 
-
-def _shared_rows(X, y, to_oversample, random_state):
-    """The rows the shared VAE learns from: dense, and at most a bounded number.
-
-    Every row of the classes to oversample is kept.  Beyond
-    ``_MAX_SHARED_ROWS`` rows, the other classes are subsampled at one rate,
-    and each of their kept rows weighs ``1 / rate`` in the class vote, so the
-    vote still sees their true density.  Returns ``(X, y, class_weights)``.
-    """
-    X = X.toarray() if sparse.issparse(X) else np.asarray(X, dtype=np.float64)
-    y = np.asarray(y)
-    if len(X) <= _MAX_SHARED_ROWS:
-        return X, y, {}
-    own = np.isin(y, to_oversample)
-    others = np.flatnonzero(~own)
-    n_others = min(len(others), max(_MAX_SHARED_ROWS - int(own.sum()), 1))
-    kept = np.sort(random_state.choice(others, n_others, replace=False))
-    rows = np.sort(np.concatenate([np.flatnonzero(own), kept]))
-    weight = len(others) / n_others
-    return X[rows], y[rows], {label: weight for label in np.unique(y[kept])}
+        return map_row_chunks(on_chunk, len(source), self.network_.spec.row_bytes)
 
 
 def _row_keys(X):
@@ -206,38 +194,47 @@ def _row_keys(X):
     return X.view(np.dtype((np.void, X.dtype.itemsize * X.shape[1]))).ravel()
 
 
-class VAEOversampler(BaseOverSampler):
-    """Oversample with a variational autoencoder of all rows and a prior per class.
+def _integer_columns_of_frame(X):
+    """Which columns of a DataFrame have an integer dtype; None for an array.
 
-    One VAE learns what the rows of every class look like (encoder -> mean
-    and log-variance of the code -> reparameterised sample -> decoder; loss:
-    Gaussian reconstruction likelihood + ``beta`` times the KL divergence to
-    N(0, I)).  A class of a few dozen rows cannot teach a network a
-    distribution alone; the rows of all classes share what they teach about
-    the columns and how they go together.  Each class to oversample then
-    draws new rows from its own part of the latent space, and
-    ``fit_resample`` returns the original rows first and the new rows after
-    them, as many as ``sampling_strategy`` asks for.
+    Read before validation: a DataFrame of integer and float columns becomes
+    one float array.
+    """
+    dtypes = getattr(X, "dtypes", None)
+    if not hasattr(X, "columns") or dtypes is None:
+        return None
+    return np.array([getattr(dtype, "kind", None) in ("i", "u") for dtype in dtypes])
+
+
+class VAEOversampler(BaseOverSampler):
+    """Oversample with a variational autoencoder trained on each class.
+
+    For every class to oversample, a VAE learns what its rows look like
+    (encoder -> mean and log-variance of the code -> reparameterised sample ->
+    decoder; loss: Gaussian reconstruction likelihood + ``beta`` times the KL
+    divergence to N(0, I)) and generates as many new rows as
+    ``sampling_strategy`` asks for.  ``fit_resample`` returns the original
+    rows first and the new rows after them.
+
+    Each class gets its own VAE, trained on its rows only: a small class is
+    not drowned by the majority in a shared (conditional) network, a large
+    majority class that is not oversampled costs nothing, and no network
+    change is needed.
 
     How rows are modelled and generated:
 
-    - Each column is first mapped to normal scores through its empirical
-      distribution (ranks -> N(0, 1) quantiles), so skewed, heavy-tailed or
-      zero-inflated columns look Gaussian to the network.  New values are
-      mapped back by interpolating between observed values, so they stay
-      inside each column's observed range; a discrete column (whole numbers,
-      or at most 20 distinct values: flags, one-hot, ordinal codes) gets its
-      observed levels.
-    - A new row of a class decodes a code drawn between the posteriors of
-      one of its rows and of one of that row's ``n_neighbors`` nearest rows of
-      the class in the latent space: around and between the class's own
-      codes, not from the prior N(0, I), whose regions between the rows of a
-      small class belong to other classes.  What the decoder misses of both
-      rows is added back, so new rows keep the detail of real ones.
-    - A new row is kept only when at least ``min_class_share`` of its
-      ``n_neighbors`` nearest training rows are of its class: rows that land
-      where another class lives would teach a classifier wrong labels.  A row
-      that equals a training row is drawn again.
+    - Each column is first mapped to normal scores through the class's
+      empirical distribution (ranks -> N(0, 1) quantiles), so skewed,
+      heavy-tailed or zero-inflated columns (amounts, pixel intensities)
+      look Gaussian to the network; new values are mapped back by
+      interpolating between observed values, so they stay inside each
+      column's observed range.
+    - The decoder is Gaussian with a per-feature variance set to its
+      maximum-likelihood value during training; a fixed variance would
+      let the KL term dominate and collapse every sample to the mean.
+    - New rows decode codes drawn from the posterior of random training rows
+      (the aggregate posterior) and add the decoder's noise.  Integer
+      columns are rounded; a row that equals a training row is drawn again.
 
     Training runs in float32 on Keras (TensorFlow backend) through skgen's
     shared training loop; generation runs in float64 NumPy.  The same
@@ -265,12 +262,9 @@ class VAEOversampler(BaseOverSampler):
     output_activation : {"sigmoid", "linear", "relu", "tanh", "elu"}, \
             default="sigmoid"
         Activation of the decoder's mean (inputs are scaled to [0, 1]).
-    epochs : int or "auto", default="auto"
-        Passes over the rows (fewer with ``early_stopping``).  ``"auto"``
-        gives about 1000 gradient steps (at least 10 and at most 500
-        epochs): small tables get more passes, and the cost of a fit grows
-        little with the rows.
-    batch_size : int, default=64
+    epochs : int, default=200
+        Passes over each class's rows (fewer with ``early_stopping``).
+    batch_size : int, default=32
         Rows per gradient step.
     learning_rate : float, default=1e-3
         Adam's step size.
@@ -284,15 +278,6 @@ class VAEOversampler(BaseOverSampler):
         Patience of early stopping, in epochs.
     tol : float, default=1e-4
         Smallest validation-loss improvement that counts.
-    n_neighbors : int, default=5
-        Neighbours of a row: in the latent space, the rows of its class a new
-        code is drawn towards; in the input space, the training rows that
-        vote on a new row's class.
-    min_class_share : float in [0, 1], default=0.5
-        Smallest share of a new row's ``n_neighbors`` nearest training rows
-        that must be of its class.  Candidates below it are drawn again (ten
-        rounds at most; then the candidates with the largest share fill what
-        is missing).  ``0`` keeps every candidate.
     random_state : int, RandomState instance or None, default=None
         Seeds the initial weights, the shuffling and the generated rows; one
         stream serves all classes in turn.  An int gives bit-identical
@@ -304,20 +289,14 @@ class VAEOversampler(BaseOverSampler):
     ----------
     sampling_strategy_ : dict
         Rows to generate for each class to oversample.
-    vae_ : object
-        The trained VAE of all rows, with ``network_``, ``encoder_``,
-        ``decoder_`` and ``loss_curve_``; its encoder and decoder work on
-        scaled normal scores.
     vaes_ : dict
-        For each class with rows to generate, its prior: the codes of its
-        rows in the shared VAE (``network_``, ``loss_curve_`` and ``n_iter_``
-        are the shared VAE's).
-    normal_scores_ : object
-        The map of every column to normal scores and back.
-    loss_curve_ : list of float
-        Mean training loss of each epoch.
-    n_iter_ : int
-        Epochs trained.
+        The trained VAE of each class with rows to generate.  Each has
+        ``network_``, ``encoder_``, ``decoder_`` and ``loss_curve_``; its
+        encoder and decoder work on scaled normal scores.
+    loss_curves_ : dict
+        Mean training loss of each epoch (list of float), per class.
+    integer_columns_ : ndarray of bool of shape (n_features_in_,)
+        Columns with an integer dtype, whose generated values are rounded.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -332,12 +311,8 @@ class VAEOversampler(BaseOverSampler):
 
     Notes
     -----
-    A class needs at least two rows.  Sparse input is densified for training,
-    and the output is sparse again.  On tables of more than 20,000 rows, the
-    VAE and the class vote see every row of the classes to oversample and a
-    random subsample of the others (weighted by its rate in the vote), so a
-    fit's cost stops growing with the majority.  Generating many rows costs
-    mostly the class vote's neighbour search: ``min_class_share=0`` skips it.
+    A class needs at least two rows.  Sparse input is densified one class at
+    a time, and the output is sparse again.
 
     References
     ----------
@@ -366,9 +341,6 @@ class VAEOversampler(BaseOverSampler):
         **BaseAutoencoder._parameter_constraints,
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "beta": [Interval(Real, 0, None, closed="neither")],
-        "epochs": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
-        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
-        "min_class_share": [Interval(Real, 0, 1, closed="both")],
     }
 
     def __init__(
@@ -380,15 +352,13 @@ class VAEOversampler(BaseOverSampler):
         beta=1.0,
         activation="relu",
         output_activation="sigmoid",
-        epochs="auto",
-        batch_size=64,
+        epochs=200,
+        batch_size=32,
         learning_rate=1e-3,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
-        n_neighbors=5,
-        min_class_share=0.5,
         random_state=None,
         verbose=0,
     ):
@@ -405,14 +375,12 @@ class VAEOversampler(BaseOverSampler):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
-        self.n_neighbors = n_neighbors
-        self.min_class_share = min_class_share
         self.random_state = random_state
         self.verbose = verbose
 
     @_atomic_fit
     def fit(self, X, y):
-        """Train the VAE and find each class's codes, generating nothing.
+        """Train the VAE of every class to oversample, generating nothing.
 
         Parameters
         ----------
@@ -426,12 +394,14 @@ class VAEOversampler(BaseOverSampler):
         # imbalanced-learn's fit only validates; this one trains, so that
         # sample and variations work after it.  fit_resample's template does
         # the validation and sets sampling_strategy_; generation is skipped.
-        super().fit_resample(X, y, generate=False)
+        super().fit_resample(
+            X, y, integer_columns=_integer_columns_of_frame(X), generate=False
+        )
         return self
 
     @_atomic_fit
     def fit_resample(self, X, y):
-        """Train the VAE and append the rows it generates.
+        """Train the VAEs and append the rows they generate.
 
         Parameters
         ----------
@@ -448,122 +418,53 @@ class VAEOversampler(BaseOverSampler):
         y_resampled : array-like of shape (n_samples_new,)
             ``y`` followed by the labels of the generated rows.
         """
-        return super().fit_resample(X, y)
+        return super().fit_resample(X, y, integer_columns=_integer_columns_of_frame(X))
 
-    def _fit_resample(self, X, y, *, generate=True):
+    def _fit_resample(self, X, y, *, integer_columns=None, generate=True):
         random_state = check_random_state(self.random_state)
-        self._fit_vae(X, y, random_state)
+        self._fit_vaes(X, y, integer_columns, random_state)
         if not generate:
             return X, y
 
         X_parts, y_parts = [X], [y]
-        for class_label in self.vaes_:
+        for class_label, vae in self.vaes_.items():
             n_new = self.sampling_strategy_[class_label]
-            X_parts.append(
-                self._generate(class_label, n_new, random_state).astype(X.dtype)
-            )
+            X_parts.append(vae.sample(n_new, random_state).astype(X.dtype))
             y_parts.append(np.full(n_new, class_label, dtype=y.dtype))
         if sparse.issparse(X):
             return sparse.vstack(X_parts, format=X.format), np.hstack(y_parts)
         return np.vstack(X_parts), np.hstack(y_parts)
 
-    def _fit_vae(self, X, y, random_state):
-        """Train the shared VAE on all rows; one prior per class to oversample."""
-        to_oversample = []
+    def _fit_vaes(self, X, y, integer_columns, random_state):
+        """Train one VAE per class with rows to generate, in label order."""
+        if integer_columns is None or len(integer_columns) != X.shape[1]:
+            integer_columns = np.full(X.shape[1], np.issubdtype(X.dtype, np.integer))
+        self.integer_columns_ = integer_columns
+        shared = self.get_params()
+        del shared["sampling_strategy"]
+
+        self.vaes_, self.loss_curves_ = {}, {}
         for class_label, n_new in self.sampling_strategy_.items():
             if n_new == 0:
                 continue
             if isinstance(class_label, np.generic):  # for readable keys
                 class_label = class_label.item()
-            n_rows = int(np.sum(y == class_label))
-            if n_rows < 2:
+            rows = X[y == class_label]
+            # A class's rows are few enough to densify; the network needs it.
+            rows = rows.toarray() if sparse.issparse(rows) else rows
+            if len(rows) < 2:
                 raise ValueError(
-                    f"Class {class_label!r} has {n_rows} sample: "
+                    f"Class {class_label!r} has {len(rows)} sample: "
                     f"{type(self).__name__} needs at least 2 rows of a class "
                     "to learn to generate it."
                 )
-            to_oversample.append(class_label)
-
-        self._training_row_keys = _row_keys(X.toarray() if sparse.issparse(X) else X)
-        X, y, self._vote_weights = _shared_rows(X, y, to_oversample, random_state)
-        self.normal_scores_ = _NormalScores(X)
-        params = {
-            name: value
-            for name, value in self.get_params().items()
-            if name in BaseAutoencoder._parameter_constraints
-            or name in ("latent_dim", "beta")
-        }
-        params["epochs"] = self._n_epochs(len(X))
-        self.vae_ = _SharedVAE(**params).fit(
-            self.normal_scores_.transform(X), random_state=random_state
-        )
-        self.loss_curve_ = self.vae_.loss_curve_
-        self.n_iter_ = self.vae_.n_iter_
-        self._vote_labels = np.asarray(y)
-        self._vote_neighbors = NearestNeighbors().fit(self.vae_.training_scaled_)
-        self.vaes_ = {
-            class_label: _ClassPrior(
-                self.vae_, np.flatnonzero(y == class_label), self.n_neighbors
+            if self.verbose:
+                print(f"Class {class_label!r}: {len(rows)} rows", flush=True)
+            vae = _ClassVAE(**shared).fit(
+                rows, integer_columns=integer_columns, random_state=random_state
             )
-            for class_label in to_oversample
-        }
-
-    def _n_epochs(self, n_rows):
-        if self.epochs != "auto":
-            return self.epochs
-        steps_per_epoch = int(np.ceil(n_rows / self.batch_size))
-        return int(np.clip(round(_TRAINING_STEPS / steps_per_epoch), 1, 500))
-
-    def _class_share(self, X_new, class_label):
-        """Share of each row's nearest training rows that are of ``class_label``."""
-        X_scaled = self.vae_._scale(self.normal_scores_.transform(X_new))
-        k = min(self.n_neighbors, len(self._vote_labels))
-        nearest = self._vote_neighbors.kneighbors(
-            X_scaled, n_neighbors=k, return_distance=False
-        )
-        labels = self._vote_labels[nearest]
-        weights = np.ones(labels.shape)
-        for label, weight in self._vote_weights.items():
-            weights[labels == label] = weight
-        return np.sum(weights * (labels == class_label), axis=1) / weights.sum(axis=1)
-
-    def _generate(self, class_label, n_samples, random_state):
-        """New rows of one class, on its side of the class boundary.
-
-        Candidates are drawn in rounds; a candidate is kept when at least
-        ``min_class_share`` of its nearest training rows are of its class and
-        it is no copy of a training row.  Rows still missing after the last
-        round are the best remaining candidates.
-        """
-        prior = self.vaes_[class_label]
-        kept, rest, rest_share = [], [], []
-        missing = n_samples
-        for _ in range(_MAX_ROUNDS):
-            if missing == 0:
-                break
-            X_new = self.normal_scores_.inverse_transform(
-                self.vae_._unscale(prior.draw_scaled(2 * missing, random_state))
-            )
-            share = self._class_share(X_new, class_label)
-            share[np.isin(_row_keys(X_new), self._training_row_keys)] = -1.0
-            good = np.flatnonzero(share >= self.min_class_share)[:missing]
-            kept.append(X_new[good])
-            missing -= len(good)
-            bad = np.setdiff1d(np.arange(len(X_new)), good)
-            rest.append(X_new[bad])
-            rest_share.append(share[bad])
-        if missing:
-            rest, rest_share = np.vstack(rest), np.concatenate(rest_share)
-            best = np.argsort(-rest_share, kind="stable")[:missing]
-            if (rest_share[best] < 0).any():
-                warnings.warn(
-                    f"{np.sum(rest_share[best] < 0)} generated row(s) equal a "
-                    f"training row after {_MAX_ROUNDS} rounds of draws: the "
-                    "discrete columns have too few levels to make new rows.",
-                    UserWarning,
-                )
-            kept.append(rest[best])
-        return np.vstack(kept) if kept else np.empty((0, self.n_features_in_))
+            self.vaes_[class_label] = vae
+            self.loss_curves_[class_label] = vae.loss_curve_
 
     def sample(self, n_samples, *, class_label=None, random_state=None):
         """New rows of one oversampled class, as many as asked for.
@@ -588,10 +489,8 @@ class VAEOversampler(BaseOverSampler):
             raise ValueError(
                 f"n_samples must be a non-negative integer, got {n_samples!r}."
             )
-        class_label = self._vae_of(class_label)
-        return self._generate(
-            class_label, int(n_samples), self._draw_random_state(random_state)
-        )
+        vae = self._vae_of(class_label)
+        return vae.sample(int(n_samples), self._draw_random_state(random_state))
 
     def variations(self, X, *, n_variations=8, y=None, random_state=None):
         """Rows similar to, but distinct from, each row of ``X``.
@@ -638,36 +537,24 @@ class VAEOversampler(BaseOverSampler):
                     f"y must be one label or one per row of X ({len(X)}), got "
                     f"shape {labels.shape}."
                 )
-        for label in set(labels):
-            self._vae_of(label)
         random_state = self._draw_random_state(random_state)
-        vae = self.vae_
-
-        def on_chunk(rows):
-            X_scaled = vae._scale(self.normal_scores_.transform(X[rows]))
-            mean, log_var = vae.network_.encode_distribution(X_scaled)
-            residual = X_scaled - vae.network_.decode(mean)
-            mean, std, residual = (
-                np.repeat(a, n_variations, axis=0)
-                for a in (mean, np.exp(0.5 * log_var), residual)
+        if y is None or np.ndim(y) == 0:  # one VAE, whose rows are the output
+            return self._vae_of(y).variations(X, n_variations, random_state)
+        X_new = np.empty((len(X) * n_variations, X.shape[1]))
+        # Group rows by class: one batch per VAE, then put each row's
+        # variations at its place in the output.
+        order = {}
+        for i, label in enumerate(labels):
+            order.setdefault(label, []).append(i)
+        for label, rows in order.items():
+            rows = np.asarray(rows)
+            slots = (rows[:, None] * n_variations + np.arange(n_variations)).ravel()
+            X_new[slots] = self._vae_of(label).variations(
+                X[rows], n_variations, random_state
             )
-            Z = mean + std * random_state.standard_normal(mean.shape)
-            # Without the decoder's noise: the variations differ in what the
-            # VAE has learned, not in every column independently.
-            X_new = self.normal_scores_.inverse_transform(
-                vae._unscale(vae.network_.decode(Z) + residual)
-            )
-            return X_new.reshape(len(X_scaled), n_variations, -1)
-
-        # A chunk at a time (the draws come in the same order as in one pass),
-        # each input row's variations in one block of the output.
-        X_new = map_row_chunks(
-            on_chunk, len(X), n_variations * vae.network_.spec.row_bytes
-        )
-        return X_new.reshape(len(X) * n_variations, -1)
+        return X_new
 
     def _vae_of(self, class_label):
-        """The oversampled class ``class_label`` (or the only one), validated."""
         check_is_fitted(self, "vaes_")
         if not self.vaes_:
             raise ValueError(
@@ -680,16 +567,14 @@ class VAEOversampler(BaseOverSampler):
                     f"{type(self).__name__} has a VAE for each of the classes "
                     f"{list(self.vaes_)}: pass the class to generate."
                 )
-            return next(iter(self.vaes_))
+            return next(iter(self.vaes_.values()))
         try:
-            if class_label in self.vaes_:
-                return class_label
-        except TypeError:
-            pass
-        raise ValueError(
-            f"No VAE for class {class_label!r}: {type(self).__name__} "
-            f"oversampled the classes {list(self.vaes_)} only."
-        )
+            return self.vaes_[class_label]
+        except (KeyError, TypeError):
+            raise ValueError(
+                f"No VAE for class {class_label!r}: {type(self).__name__} "
+                f"oversampled the classes {list(self.vaes_)} only."
+            ) from None
 
     def _draw_random_state(self, random_state):
         return check_random_state(
