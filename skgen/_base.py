@@ -36,6 +36,38 @@ _CHECKED_ROWS = 1024
 _DIVERGED_ERROR = 1e4
 
 
+_NETWORK_PARAMETERS_DOC = """\
+    encoder : keras.Model, callable or None, default=None
+        Your own encoder in place of the dense one: a Keras model, or a
+        callable ``(n_features, latent_dim) -> keras.Model``. It reads flat
+        rows of ``n_features`` (reshape inside the model, e.g. to images)
+        scaled as the estimator scales them{encoder_output}. The model is
+        cloned for every fit with new weights, and any dropout seeds, drawn
+        from ``random_state``; ``hidden_layer_sizes`` and ``activation`` then
+        apply only to a side left at None. Layers of your own must be
+        registered with ``keras.saving.register_keras_serializable`` so that
+        the fitted estimator pickles. Inference through your models runs in
+        Keras (float32) with ``training=False``.
+    decoder : keras.Model, callable or None, default=None
+        Your own decoder, as ``encoder``: it maps codes of ``latent_dim`` to
+        flat rows of ``n_features`` in the scaled units.
+"""
+
+
+def _document_network_parameters(encoder_output):
+    """Class decorator: put the shared ``encoder``/``decoder`` docs where the
+    docstring says ``%(network_parameters)s``."""
+
+    def decorate(cls):
+        cls.__doc__ = cls.__doc__.replace(
+            "    %(network_parameters)s\n",
+            _NETWORK_PARAMETERS_DOC.format(encoder_output=encoder_output),
+        )
+        return cls
+
+    return decorate
+
+
 def _atomic_fit(fit):
     """Make ``fit`` leave the estimator as it found it when it raises.
 
@@ -160,6 +192,8 @@ class BaseAutoencoder(BaseEstimator):
         "tol": [Interval(Real, 0, None, closed="left")],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "encoder": [None, callable],
+        "decoder": [None, callable],
     }
 
     # --- fitting -----------------------------------------------------------
@@ -238,6 +272,8 @@ class BaseAutoencoder(BaseEstimator):
         result = train_network(
             spec,
             X_train,
+            encoder=self.encoder,
+            decoder=self.decoder,
             epochs=self.epochs,
             batch_size=self.batch_size,
             learning_rate=self.learning_rate,
@@ -368,12 +404,12 @@ class BaseAutoencoder(BaseEstimator):
             # way, whatever the layout of X (a DataFrame's is F order).
             return function(self._scale(np.ascontiguousarray(X[rows])))
 
-        return map_row_chunks(on_chunk, len(X), self.network_.spec.row_bytes)
+        return map_row_chunks(on_chunk, len(X), self.network_.row_bytes)
 
     def _validate_codes(self, Z):
         check_is_fitted(self, "network_")
         Z = check_array(Z, dtype="numeric")
-        latent_dim = self.network_.spec.latent_dim
+        latent_dim = self.network_.latent_dim
         if Z.shape[1] != latent_dim:
             raise ValueError(
                 f"Z has {Z.shape[1]} features, but {type(self).__name__} has "
@@ -388,7 +424,7 @@ class BaseAutoencoder(BaseEstimator):
             codes = np.ascontiguousarray(Z[rows], dtype=np.float64)
             return self._unscale(self.network_.decode(codes))
 
-        return map_row_chunks(on_chunk, len(Z), self.network_.spec.row_bytes)
+        return map_row_chunks(on_chunk, len(Z), self.network_.row_bytes)
 
     def _reconstruction_error_scaled(self, X_scaled, per_feature=False):
         residual = X_scaled - self.network_.reconstruct(X_scaled)
@@ -457,7 +493,5 @@ class BaseAutoencoder(BaseEstimator):
         return self._keras_models()[1]
 
     def _keras_models(self):
-        check_is_fitted(self)
-        from ._keras._networks import to_keras
-
-        return to_keras(self.network_)
+        check_is_fitted(self, "network_")
+        return self.network_.keras_models()

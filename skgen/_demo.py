@@ -101,10 +101,12 @@ def _load(data, n_samples, random_state):
 def _architecture(spec):
     """``"29 -> 12 (tanh) -> 29 (sigmoid)"`` for a network spec."""
     layers = [str(spec.n_features)]
-    for name, units, activation in spec.encoder_layers + spec.decoder_layers:
-        if name == "z_mean":
+    dense = spec.dense_layers()
+    n_hidden = len(spec.hidden_layer_sizes)
+    for i, (_, units, activation) in enumerate(dense):
+        if spec.variational and i == n_hidden:
             layers.append(f"{units} (Gaussian code)")
-        elif name != "z_log_var":
+        elif not (spec.variational and i == n_hidden + 1):
             layers.append(f"{units} ({activation})")
     return " -> ".join(layers)
 

@@ -41,8 +41,12 @@ class NetworkSpec:
     """Hashable description of a dense (variational) autoencoder.
 
     The decoder mirrors the encoder's hidden layers.  A variational network
-    has two linear heads, ``z_mean`` and ``z_log_var``, in place of the code
-    layer; ``beta`` weighs its KL term.
+    has two linear heads, the posterior mean and log-variance, in place of the
+    code layer; ``beta`` weighs its KL term.
+
+    `dense_layers` is the one description of the architecture: the Keras
+    builder (``skgen._keras._networks``) creates its layers in that order and
+    the NumPy forward pass below reads its weights in that order.
     """
 
     n_features: int
@@ -55,30 +59,30 @@ class NetworkSpec:
     beta: float = 1.0
 
     @property
-    def encoder_layers(self):
-        """``(name, units, activation)`` of the encoder, input side first."""
-        layers = [
-            (f"encoder_hidden_{i}", units, self.activation)
-            for i, units in enumerate(self.hidden_layer_sizes)
-        ]
-        if self.variational:
-            layers += [
-                ("z_mean", self.latent_dim, "linear"),
-                ("z_log_var", self.latent_dim, "linear"),
-            ]
-        else:
-            layers.append(("code", self.latent_dim, self.latent_activation))
-        return layers
+    def n_heads(self):
+        """Dense layers that output the code: the posterior mean and
+        log-variance of a variational network, else the code itself."""
+        return 2 if self.variational else 1
 
-    @property
-    def decoder_layers(self):
-        """``(name, units, activation)`` of the decoder, latent side first."""
-        hidden = self.hidden_layer_sizes[::-1]
-        layers = [
-            (f"decoder_hidden_{i}", units, self.activation)
-            for i, units in enumerate(hidden)
-        ]
-        layers.append(("output", self.n_features, self.output_activation))
+    def dense_layers(self):
+        """``(fan_in, units, activation)`` of every dense layer, in order:
+        the encoder's hidden layers, the heads, the decoder's layers.
+
+        Both heads read the encoder's last hidden layer.
+        """
+        layers, fan_in = [], self.n_features
+        for units in self.hidden_layer_sizes:
+            layers.append((fan_in, units, self.activation))
+            fan_in = units
+        if self.variational:
+            layers += [(fan_in, self.latent_dim, "linear")] * 2
+        else:
+            layers.append((fan_in, self.latent_dim, self.latent_activation))
+        fan_in = self.latent_dim
+        for units in self.hidden_layer_sizes[::-1]:
+            layers.append((fan_in, units, self.activation))
+            fan_in = units
+        layers.append((fan_in, self.n_features, self.output_activation))
         return layers
 
     @property
@@ -89,35 +93,22 @@ class NetworkSpec:
         ``n_features`` for the reconstruction error and an activation's
         temporary.  Inference sizes its chunks of rows with it.
         """
-        units = sum(units for _, units, _ in self.encoder_layers + self.decoder_layers)
+        units = sum(units for _, units, _ in self.dense_layers())
         return 8 * (units + 3 * self.n_features)
-
-    def layer_shapes(self):
-        """``{name: (fan_in, units)}`` for every dense layer."""
-        shapes = {}
-        fan_in = self.n_features
-        for name, units, _ in self.encoder_layers:
-            shapes[name] = (fan_in, units)
-            if name != "z_mean":  # both heads read the last hidden layer
-                fan_in = units
-        fan_in = self.latent_dim
-        for name, units, _ in self.decoder_layers:
-            shapes[name] = (fan_in, units)
-            fan_in = units
-        return shapes
 
 
 def glorot_uniform_weights(spec, random_state):
-    """Initial ``{name: (kernel, bias)}``, as Keras' default initialisers.
+    """Initial ``[(kernel, bias), ...]`` in `NetworkSpec.dense_layers` order,
+    as Keras' default initialisers draw them.
 
     Drawn from ``random_state`` (a ``numpy.random.RandomState``) so that the
     estimator's seed alone decides them and no global state is touched.
     """
-    weights = {}
-    for name, (fan_in, units) in spec.layer_shapes().items():
+    weights = []
+    for fan_in, units, _ in spec.dense_layers():
         limit = np.sqrt(6.0 / (fan_in + units))
         kernel = random_state.uniform(-limit, limit, size=(fan_in, units))
-        weights[name] = (kernel, np.zeros(units))
+        weights.append((kernel, np.zeros(units)))
     return weights
 
 
@@ -129,27 +120,29 @@ _single_threaded_blas = _threadpool_controller_decorator(limits=1, user_api="bla
 
 
 class DenseNetwork:
-    """A trained network: its spec and float64 weights, with a forward pass."""
+    """A trained dense network: its spec and float64 weights, with a forward
+    pass.  ``weights`` follow `NetworkSpec.dense_layers`."""
 
     def __init__(self, spec, weights):
         self.spec = spec
-        self.weights = {
-            name: (np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64))
-            for name, (w, b) in weights.items()
-        }
+        self.weights = [
+            (np.asarray(w, dtype=np.float64), np.asarray(b, dtype=np.float64))
+            for w, b in weights
+        ]
 
-    def _dense(self, name, activation, h):
-        kernel, bias = self.weights[name]
-        z = h @ kernel
-        z += bias  # in place: one array of n_rows x units less to allocate
-        return ACTIVATIONS[activation](z)
+    n_features = property(lambda self: self.spec.n_features)
+    latent_dim = property(lambda self: self.spec.latent_dim)
+    variational = property(lambda self: self.spec.variational)
+    row_bytes = property(lambda self: self.spec.row_bytes)
 
-    def _encoder_hidden(self, X):
-        h = X
-        for name, _, activation in self.spec.encoder_layers:
-            if not name.startswith("encoder_hidden"):
-                break
-            h = self._dense(name, activation, h)
+    def _layers(self, h, start, stop):
+        layers = self.spec.dense_layers()
+        for (kernel, bias), (_, _, activation) in zip(
+            self.weights[start:stop], layers[start:stop]
+        ):
+            h = h @ kernel
+            h += bias  # in place: one array of n_rows x units less to allocate
+            h = ACTIVATIONS[activation](h)
         return h
 
     def encode(self, X):
@@ -160,26 +153,29 @@ class DenseNetwork:
     def encode_distribution(self, X):
         """``(mean, log_var)`` of the posterior (``log_var`` is None for a
         deterministic autoencoder)."""
-        h = self._encoder_hidden(X)
-        if self.spec.variational:
-            return (
-                self._dense("z_mean", "linear", h),
-                self._dense("z_log_var", "linear", h),
-            )
-        return self._dense("code", self.spec.latent_activation, h), None
+        n_hidden = len(self.spec.hidden_layer_sizes)
+        h = self._layers(X, 0, n_hidden)
+        heads = [
+            self._layers(h, i, i + 1)
+            for i in range(n_hidden, n_hidden + self.spec.n_heads)
+        ]
+        return heads[0], (heads[1] if self.spec.variational else None)
 
     @_single_threaded_blas
     def decode(self, Z):
-        h = Z
-        for name, _, activation in self.spec.decoder_layers:
-            h = self._dense(name, activation, h)
-        return h
+        n_encoder = len(self.spec.hidden_layer_sizes) + self.spec.n_heads
+        return self._layers(Z, n_encoder, len(self.weights))
 
     def reconstruct(self, X):
         return self.decode(self.encode(X))
 
     def is_finite(self):
         return all(
-            np.isfinite(w).all() and np.isfinite(b).all()
-            for w, b in self.weights.values()
+            np.isfinite(w).all() and np.isfinite(b).all() for w, b in self.weights
         )
+
+    def keras_models(self):
+        """Keras ``(encoder, decoder)`` models carrying these weights."""
+        from ._keras._networks import dense_keras_models
+
+        return dense_keras_models(self)

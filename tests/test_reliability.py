@@ -27,7 +27,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.utils.validation import check_is_fitted
 
 from skgen import AutoencoderTransformer, ReconstructionAnomalyDetector, VAEOversampler
-from skgen._keras import _tf_loop
+from skgen._keras._training import epoch_runner_class
 from skgen._keras._import import silence_native_stderr
 from skgen.exceptions import TrainingDivergedError
 
@@ -173,7 +173,8 @@ def _interrupt_training_at_epoch(monkeypatch, epoch, error=KeyboardInterrupt):
     Epochs are counted over all fits; with ``epoch=1`` every fit fails before
     its first epoch, before anything is compiled.
     """
-    run_epoch = _tf_loop.EpochRunner.run_epoch
+    runner_class = epoch_runner_class()
+    run_epoch = runner_class.run_epoch
     calls = []
 
     def interrupted(self, *args, **kwargs):
@@ -182,7 +183,7 @@ def _interrupt_training_at_epoch(monkeypatch, epoch, error=KeyboardInterrupt):
             raise error
         return run_epoch(self, *args, **kwargs)
 
-    monkeypatch.setattr(_tf_loop.EpochRunner, "run_epoch", interrupted)
+    monkeypatch.setattr(runner_class, "run_epoch", interrupted)
     return calls
 
 

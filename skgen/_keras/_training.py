@@ -2,6 +2,7 @@
 
 import contextlib
 import functools
+import importlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -10,87 +11,186 @@ import numpy as np
 
 from .._network import DenseNetwork, glorot_uniform_weights
 from ..exceptions import TrainingDivergedError
-from ._import import silence_native_stderr
-from ._networks import build_models, dense_layers, per_row_loss
-from ._tf_loop import EpochRunner, check_backend
+from ._import import import_keras, silence_native_stderr
+from ._networks import (
+    KerasNetwork,
+    build_dense_models,
+    build_user_models,
+    per_row_loss,
+    seed_states,
+    training_model,
+    value_of,
+)
+
+# Backend-specific training code, one module per backend, as in Keras'
+# keras/src/backend/<name>/trainer.py.
+_RUNNER_MODULES = {"tensorflow": "_tensorflow", "jax": "_jax", "torch": "_torch"}
 
 
 @dataclass
 class TrainingResult:
     """What :func:`train_network` returns."""
 
-    network: DenseNetwork
+    network: object
     loss_curve: list = field(default_factory=list)
     validation_loss_curve: list = None
     n_iter: int = 0
     best_epoch: int = 0
 
 
-class _Trainer:
-    """A Keras model for one spec, its compiled runner and weight layout."""
+def epoch_runner_class():
+    """The ``EpochRunner`` of the Keras backend in use."""
+    backend = import_keras().backend.backend()
+    if backend not in _RUNNER_MODULES:
+        raise RuntimeError(
+            f"skgen trains with the TensorFlow, JAX or PyTorch backend of Keras, "
+            f"but KERAS_BACKEND is {backend!r}. Set KERAS_BACKEND to one of "
+            f"{sorted(_RUNNER_MODULES)} before Keras is imported."
+        )
+    module = importlib.import_module(f".{_RUNNER_MODULES[backend]}", __package__)
+    return module.EpochRunner
 
-    def __init__(self, spec, batch_size, trim_fraction):
-        self.encoder, self.decoder, self.model = build_models(spec)
-        position = {id(v): i for i, v in enumerate(self.model.trainable_variables)}
-        self.layout = {
-            name: (position[id(layer.kernel)], position[id(layer.bias)])
-            for name, layer in dense_layers(self.encoder, self.decoder).items()
-        }
-        self.runner = EpochRunner(
+
+class _Trainer:
+    """A training model around an encoder and a decoder, and its runner.
+
+    The Keras variables are the single map between a runner's state and the
+    network: initial values are read from them and final values written to
+    them, under ``lock`` as trainers are shared between threads.
+    """
+
+    def __init__(self, encoder, decoder, spec, batch_size, trim_fraction):
+        self.spec = spec
+        self.encoder, self.decoder = encoder, decoder
+        self.model = training_model(encoder, decoder, spec.variational)
+        self.runner = epoch_runner_class()(
             self.model,
-            functools.partial(per_row_loss, spec),
+            functools.partial(per_row_loss, spec.variational, spec.beta),
             batch_size,
             trim_fraction,
         )
         # Padded data lengths already compiled for: XLA compiles (and may
         # log) once per shape.
         self.compiled_lengths = set()
+        self.lock = threading.Lock()
 
-    def flatten(self, weights):
-        flat = [None] * (2 * len(self.layout))
-        for name, (kernel_at, bias_at) in self.layout.items():
-            flat[kernel_at], flat[bias_at] = weights[name]
-        return flat
+    def initial_values(self, random_state):
+        """NumPy ``(trainable, non_trainable)`` values that start a fit."""
+        with self.lock:
+            trainable = [value_of(v) for v in self.model.trainable_variables]
+        return trainable, seed_states(self.model, random_state)
 
-    def unflatten(self, flat):
-        return {
-            name: (flat[kernel_at].numpy(), flat[bias_at].numpy())
-            for name, (kernel_at, bias_at) in self.layout.items()
-        }
+    def _assign(self, trainable, non_trainable):
+        for variable, value in zip(self.model.trainable_variables, trainable):
+            variable.assign(value)
+        for variable, value in zip(self.model.non_trainable_variables, non_trainable):
+            variable.assign(value)
 
-    def seed_state(self, seed):
-        """Values of the non-trainable variables (only seed states) for a fit."""
-        return [
-            np.array([seed + i, 0])
-            for i, _ in enumerate(self.model.non_trainable_variables)
-        ]
+
+class _DenseTrainer(_Trainer):
+    """The trainer of one of skgen's dense architectures, shared by every fit
+    of that architecture."""
+
+    def __init__(self, spec, batch_size, trim_fraction):
+        encoder, decoder, self.layers = build_dense_models(spec)
+        super().__init__(encoder, decoder, spec, batch_size, trim_fraction)
+
+    def initial_values(self, random_state):
+        weights = glorot_uniform_weights(self.spec, random_state)
+        with self.lock:
+            for layer, (kernel, bias) in zip(self.layers, weights):
+                layer.set_weights([kernel, bias])
+            trainable = [value_of(v) for v in self.model.trainable_variables]
+        return trainable, seed_states(self.model, random_state)
+
+    def network(self, trainable, non_trainable):
+        with self.lock:
+            self._assign(trainable, non_trainable)
+            weights = [[value_of(w) for w in layer.weights] for layer in self.layers]
+        return DenseNetwork(self.spec, weights)
+
+
+class _UserNetworkFit:
+    """One fit of a user's encoder and/or decoder: fresh seeded models.
+
+    The compiled runner comes from the trainer of the first fit of the same
+    architecture (`_user_trainer`); runners are pure, so it serves the new
+    models' variable values as well.  The Keras variables of these models
+    are the map between state and network, as in `_Trainer`.
+    """
+
+    def __init__(self, spec, encoder, decoder, random_state):
+        self.spec = spec
+        self.encoder, self.decoder, self.key = build_user_models(
+            spec, encoder, decoder, random_state
+        )
+        self.model = training_model(self.encoder, self.decoder, spec.variational)
+        self.lock = threading.Lock()
+
+    initial_values = _Trainer.initial_values
+    _assign = _Trainer._assign
+
+    def network(self, trainable, non_trainable):
+        self._assign(trainable, non_trainable)
+        return KerasNetwork(
+            self.encoder,
+            self.decoder,
+            n_features=self.spec.n_features,
+            latent_dim=self.spec.latent_dim,
+            variational=self.spec.variational,
+        )
 
 
 _TRAINER_LOCK = threading.Lock()
 
 
 @functools.lru_cache(maxsize=16)
-def _cached_trainer(spec, batch_size, trim_fraction):
+def _cached_trainer(spec, batch_size, trim_fraction, backend):
     with silence_native_stderr():
-        return _Trainer(spec, batch_size, trim_fraction)
+        return _DenseTrainer(spec, batch_size, trim_fraction)
+
+
+_USER_TRAINERS = {}
+_MAX_USER_TRAINERS = 16
+
+
+def _user_trainer(fit, batch_size, trim_fraction):
+    """The trainer of a user's architecture, built on its first fit and
+    reused (at most ``_MAX_USER_TRAINERS`` kept, oldest dropped first)."""
+    backend = import_keras().backend.backend()
+    key = (fit.spec, fit.key, batch_size, trim_fraction, backend)
+    with _TRAINER_LOCK:
+        trainer = _USER_TRAINERS.pop(key, None)
+        if trainer is None:
+            with silence_native_stderr():
+                trainer = _Trainer(
+                    fit.encoder, fit.decoder, fit.spec, batch_size, trim_fraction
+                )
+        _USER_TRAINERS[key] = trainer  # now the most recently used
+        while len(_USER_TRAINERS) > _MAX_USER_TRAINERS:
+            del _USER_TRAINERS[next(iter(_USER_TRAINERS))]
+        return trainer
 
 
 def _trainer(spec, batch_size, trim_fraction):
-    """The trainer of an architecture, built once and shared by every fit.
+    """The trainer of a dense architecture, built once and shared by every fit.
 
     Sharing across threads is safe: a trainer's compiled functions are pure
     (state goes in and comes out as arguments).  The lock makes concurrent
     first fits of one architecture build a single trainer, and keeps Keras'
     model building, which is not thread-safe, to one thread at a time.
     """
+    backend = import_keras().backend.backend()
     with _TRAINER_LOCK:
-        return _cached_trainer(spec, batch_size, trim_fraction)
+        return _cached_trainer(spec, batch_size, trim_fraction, backend)
 
 
 def train_network(
     spec,
     X,
     *,
+    encoder=None,
+    decoder=None,
     epochs,
     batch_size,
     learning_rate,
@@ -106,8 +206,13 @@ def train_network(
     Parameters
     ----------
     spec : NetworkSpec
+        The architecture: skgen's dense network, or, with ``encoder`` or
+        ``decoder``, the sizes, the loss and the side left at None.
     X : ndarray of shape (n_samples, spec.n_features)
         Training rows, already scaled.
+    encoder, decoder : keras.Model, callable or None
+        A user's network (see ``skgen._keras._networks.build_user_models``),
+        cloned with new weights from ``random_state`` for this fit.
     epochs, batch_size, learning_rate : int, int, float
         Adam on mini-batches of ``batch_size`` shuffled rows, ``epochs`` passes.
     random_state : numpy.random.RandomState
@@ -129,13 +234,15 @@ def train_network(
     -------
     TrainingResult
     """
-    check_backend()
-    trainer = _trainer(spec, batch_size, float(trim_fraction))
+    trim_fraction = float(trim_fraction)
+    if encoder is None and decoder is None:
+        trainer = fit = _trainer(spec, batch_size, trim_fraction)
+    else:
+        with _TRAINER_LOCK:  # Keras' model building is not thread-safe
+            fit = _UserNetworkFit(spec, encoder, decoder, random_state)
+        trainer = _user_trainer(fit, batch_size, trim_fraction)
     runner = trainer.runner
-    state = runner.initial_state(
-        trainer.flatten(glorot_uniform_weights(spec, random_state)),
-        trainer.seed_state(int(random_state.randint(np.iinfo(np.int32).max))),
-    )
+    state = runner.initial_state(*fit.initial_values(random_state), learning_rate)
     data = runner.data(X)
     val_data = None if X_val is None else runner.data(X_val)[: len(X_val)]
     result = TrainingResult(network=None, validation_loss_curve=None)
@@ -150,7 +257,7 @@ def train_network(
         # threads may be writing to it.
         with silence_native_stderr() if compiles else contextlib.nullcontext():
             state, loss = runner.run_epoch(
-                state, data, len(X), random_state.permutation(len(X)), learning_rate
+                state, data, len(X), random_state.permutation(len(X))
             )
         trainer.compiled_lengths.add(len(data))
         result.loss_curve.append(loss)
@@ -187,7 +294,7 @@ def train_network(
                     )
                 break
     final = best_state if X_val is not None else state
-    result.network = DenseNetwork(spec, trainer.unflatten(final[0]))
+    result.network = fit.network(*runner.values(final))
     if not result.network.is_finite():
         raise TrainingDivergedError(
             "Training diverged: the network's weights are not finite. Lower "

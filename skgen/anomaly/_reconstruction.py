@@ -6,7 +6,12 @@ import numpy as np
 from sklearn.base import OutlierMixin, _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._base import _CODE_LAYER_CONSTRAINTS, BaseAutoencoder, _atomic_fit
+from .._base import (
+    _CODE_LAYER_CONSTRAINTS,
+    BaseAutoencoder,
+    _atomic_fit,
+    _document_network_parameters,
+)
 
 # contamination="auto" flags the rows beyond the upper whisker of a box plot
 # of the training errors: Q3 + _WHISKER * IQR (Tukey's fences).
@@ -23,6 +28,7 @@ def _error_fence(errors):
     return q3 + _WHISKER * (q3 - q1)
 
 
+@_document_network_parameters(", and outputs codes of ``encoding_dim``")
 class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
     """Outlier detector that flags the rows an autoencoder reconstructs badly.
 
@@ -114,6 +120,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         An int gives bit-identical results on every fit.
     verbose : int, default=0
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
+    %(network_parameters)s
 
     Attributes
     ----------
@@ -122,8 +129,9 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         ``decision_function = score_samples - offset_``, and rows with a
         negative decision are outliers. ``-offset_`` is the largest
         reconstruction error still counted as an inlier.
-    network_ : DenseNetwork
-        The trained weights (float64) and the architecture.
+    network_ : DenseNetwork or KerasNetwork
+        The trained network: skgen's dense one (float64 NumPy weights and
+        its architecture), or one holding your ``encoder`` and ``decoder``.
     encoder_, decoder_ : keras.Model
         The trained halves as Keras models, built on access. The decoder
         outputs scaled rows.
@@ -230,6 +238,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         tol=1e-4,
         random_state=None,
         verbose=0,
+        encoder=None,
+        decoder=None,
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -247,6 +257,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         self.tol = tol
         self.random_state = random_state
         self.verbose = verbose
+        self.encoder = encoder
+        self.decoder = decoder
 
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit

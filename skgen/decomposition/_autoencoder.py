@@ -3,9 +3,15 @@
 import numpy as np
 from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit_context
 
-from .._base import _CODE_LAYER_CONSTRAINTS, BaseAutoencoder, _atomic_fit
+from .._base import (
+    _CODE_LAYER_CONSTRAINTS,
+    BaseAutoencoder,
+    _atomic_fit,
+    _document_network_parameters,
+)
 
 
+@_document_network_parameters(", and outputs codes of ``encoding_dim``")
 class AutoencoderTransformer(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseAutoencoder
 ):
@@ -65,11 +71,13 @@ class AutoencoderTransformer(
         An int gives bit-identical results on every fit.
     verbose : int, default=0
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
+    %(network_parameters)s
 
     Attributes
     ----------
-    network_ : DenseNetwork
-        The trained weights (float64) and the architecture.
+    network_ : DenseNetwork or KerasNetwork
+        The trained network: skgen's dense one (float64 NumPy weights and
+        its architecture), or one holding your ``encoder`` and ``decoder``.
     encoder_, decoder_ : keras.Model
         The trained halves as Keras models, built on access.  The decoder
         outputs scaled rows.
@@ -126,6 +134,8 @@ class AutoencoderTransformer(
         tol=1e-4,
         random_state=None,
         verbose=0,
+        encoder=None,
+        decoder=None,
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -141,6 +151,8 @@ class AutoencoderTransformer(
         self.tol = tol
         self.random_state = random_state
         self.verbose = verbose
+        self.encoder = encoder
+        self.decoder = decoder
 
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit
@@ -196,4 +208,4 @@ class AutoencoderTransformer(
 
     @property
     def _n_features_out(self):
-        return self.network_.spec.latent_dim
+        return self.network_.latent_dim

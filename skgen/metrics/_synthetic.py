@@ -61,9 +61,7 @@ def column_ks(X_real, X_synthetic):
     [True, False]
     """
     X_real, X_synthetic = _check_pair(X_real, X_synthetic)
-    return np.array(
-        [ks_2samp(r, s).statistic for r, s in zip(X_real.T, X_synthetic.T)]
-    )
+    return np.array([ks_2samp(r, s).statistic for r, s in zip(X_real.T, X_synthetic.T)])
 
 
 def _correlations(X):
@@ -216,8 +214,6 @@ def synthetic_quality(X_real, X_synthetic, *, random_state=None):
     return {
         "ks": float(np.mean(column_ks(X_real, X_synthetic))),
         "correlation_difference": correlation_difference(X_real, X_synthetic),
-        "detection_auc": detection_auc(
-            X_real, X_synthetic, random_state=random_state
-        ),
+        "detection_auc": detection_auc(X_real, X_synthetic, random_state=random_state),
         "dcr_ratio": dcr_ratio(X_real, X_synthetic),
     }

@@ -11,7 +11,12 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._base import BaseAutoencoder, _atomic_fit, map_row_chunks
+from .._base import (
+    BaseAutoencoder,
+    _atomic_fit,
+    _document_network_parameters,
+    map_row_chunks,
+)
 from .._network import MIN_DECODER_VARIANCE
 
 # Redraws of generated rows that equal a training row before giving up: only
@@ -122,7 +127,7 @@ class _ClassVAE(BaseAutoencoder):
                 self._scale(self.normal_scores_.transform(X[rows]))
             ),
             len(X),
-            self.network_.spec.row_bytes,
+            self.network_.row_bytes,
         )
         log_var *= 0.5
         std = np.exp(log_var, out=log_var)
@@ -141,7 +146,7 @@ class _ClassVAE(BaseAutoencoder):
                 map_row_chunks(
                     lambda rows: np.isin(_row_keys(X_new[rows]), self.training_rows_),
                     len(X_new),
-                    self.network_.spec.row_bytes,
+                    self.network_.row_bytes,
                 )
             )
             if not len(copies):
@@ -180,12 +185,10 @@ class _ClassVAE(BaseAutoencoder):
                     X_scaled.shape
                 )
             X_new = self.normal_scores_.inverse_transform(self._unscale(X_scaled))
-            X_new[:, self.integer_columns_] = np.round(
-                X_new[:, self.integer_columns_]
-            )
+            X_new[:, self.integer_columns_] = np.round(X_new[:, self.integer_columns_])
             return X_new
 
-        return map_row_chunks(on_chunk, len(source), self.network_.spec.row_bytes)
+        return map_row_chunks(on_chunk, len(source), self.network_.row_bytes)
 
 
 def _row_keys(X):
@@ -206,6 +209,9 @@ def _integer_columns_of_frame(X):
     return np.array([getattr(dtype, "kind", None) in ("i", "u") for dtype in dtypes])
 
 
+@_document_network_parameters(
+    "; it is the body, which outputs any number of features, and skgen adds the Dense heads of the mean and log-variance of the codes"
+)
 class VAEOversampler(BaseOverSampler):
     """Oversample with a variational autoencoder trained on each class.
 
@@ -284,6 +290,7 @@ class VAEOversampler(BaseOverSampler):
         results on every fit.
     verbose : int, default=0
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
+    %(network_parameters)s
 
     Attributes
     ----------
@@ -361,6 +368,8 @@ class VAEOversampler(BaseOverSampler):
         tol=1e-4,
         random_state=None,
         verbose=0,
+        encoder=None,
+        decoder=None,
     ):
         self.sampling_strategy = sampling_strategy
         self.latent_dim = latent_dim
@@ -377,6 +386,8 @@ class VAEOversampler(BaseOverSampler):
         self.tol = tol
         self.random_state = random_state
         self.verbose = verbose
+        self.encoder = encoder
+        self.decoder = decoder
 
     @_atomic_fit
     def fit(self, X, y):

@@ -1,0 +1,172 @@
+"""skgen's training loop against each Keras backend's own ``model.fit``.
+
+For every backend installed (TensorFlow, JAX, PyTorch), a fresh process
+(Keras picks its backend once per process) times:
+
+- the import of Keras with that backend, and of skgen's first fit;
+- the book chapter's fraud autoencoder on the 284,807 x 29 rows of
+  ``make_transactions(284807, random_state=0)``, min-max scaled: 29 -> 12
+  (tanh) -> 29 (sigmoid), MSE, Adam, batch 128.  Baseline: the plain Keras
+  script (``Sequential``, ``compile("adam", "mean_squared_error")``,
+  ``fit``) on the same backend; skgen:
+  ``AutoencoderTransformer(encoding_dim=12, batch_size=128)``.
+
+Seconds per epoch exclude the first epoch (tracing and compiling) on both
+sides: Keras' from its per-epoch callback, skgen's from a warm fit divided
+by its epochs.  Final losses are MSEs in the same scaled units.
+
+Run ``python benchmarks/bench_backends.py`` (5 epochs) or ``--quick``
+(2 epochs, 50,000 rows).  ``--backends jax torch`` picks backends.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+BACKENDS = ("tensorflow", "jax", "torch")
+ENCODING_DIM, BATCH_SIZE = 12, 128
+
+
+def worker(epochs, n_rows):
+    """Measure in this process, on its backend; print one JSON line."""
+    tic = time.perf_counter()
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow  # noqa: F401  (Keras imports it lazily otherwise)
+    import_s = time.perf_counter() - tic
+
+    import numpy as np
+    from bench_autoencoder import chapter_model, epoch_timer
+    from sklearn.preprocessing import MinMaxScaler
+
+    from skgen import AutoencoderTransformer
+    from skgen.datasets import make_transactions
+
+    X = make_transactions(n_rows, random_state=0, return_X_y=True)[0].to_numpy()
+    X_scaled = MinMaxScaler().fit_transform(X).astype("float32")
+
+    def skgen_fit(seed, n_epochs, rows=X):
+        estimator = AutoencoderTransformer(
+            encoding_dim=ENCODING_DIM,
+            epochs=n_epochs,
+            batch_size=BATCH_SIZE,
+            random_state=seed,
+        )
+        tic = time.perf_counter()
+        estimator.fit(rows)
+        return estimator, time.perf_counter() - tic
+
+    # The first fit of a small table pays the loop's build and compilation.
+    first_fit_s = skgen_fit(0, 20, X[:2000])[1]
+    repeat_fit_s = skgen_fit(1, 20, X[:2000])[1]
+    skgen_fit(0, 1)  # compiles the large table's shape
+    estimator, fit_s = skgen_fit(0, epochs)
+
+    keras.utils.set_random_seed(0)  # only makes the baseline repeatable
+    model = chapter_model(keras, X.shape[1], ENCODING_DIM)
+    timer = epoch_timer(keras)
+    history = model.fit(
+        X_scaled,
+        X_scaled,
+        batch_size=BATCH_SIZE,
+        epochs=epochs,
+        verbose=0,
+        callbacks=[timer],
+    )
+    print(
+        json.dumps(
+            {
+                "backend": keras.backend.backend(),
+                "import_s": import_s,
+                "first_fit_s": first_fit_s,
+                "repeat_fit_s": repeat_fit_s,
+                "skgen_epoch_s": fit_s / epochs,
+                "keras_epoch_s": float(np.mean(timer.seconds[1:])),
+                "keras_first_epoch_s": timer.seconds[0],
+                "skgen_loss": float(estimator.loss_curve_[-1]),
+                "keras_loss": float(history.history["loss"][-1]),
+            }
+        )
+    )
+
+
+def installed(backend):
+    module = {"tensorflow": "tensorflow", "jax": "jax", "torch": "torch"}[backend]
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import importlib.util as u; print(bool(u.find_spec({module!r})))",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    return probe.stdout.strip() == "True"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--backends", nargs="+", choices=BACKENDS, default=BACKENDS)
+    parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--rows", type=int, default=284_807)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.quick:
+        args.epochs, args.rows = 2, 50_000
+    if args.worker:
+        worker(args.epochs, args.rows)
+        return
+
+    results = []
+    for backend in args.backends:
+        if not installed(backend):
+            print(f"{backend}: not installed, skipped", flush=True)
+            continue
+        run = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                "--epochs",
+                str(args.epochs),
+                "--rows",
+                str(args.rows),
+            ],
+            env={**os.environ, "KERAS_BACKEND": backend},
+            capture_output=True,
+            text=True,
+        )
+        if run.returncode != 0:
+            print(f"{backend}: failed\n{run.stderr[-3000:]}", flush=True)
+            continue
+        results.append(json.loads(run.stdout.strip().splitlines()[-1]))
+        print(f"{backend}: done", flush=True)
+
+    print(
+        f"\n{args.rows} rows x 29, {args.epochs} epochs, batch {BATCH_SIZE}; "
+        f"{os.cpu_count()} cores\n"
+    )
+    print(
+        "| backend | import Keras, s | skgen first fit (2,000 rows, 20 epochs), s "
+        "| repeat fit, s | model.fit s/epoch | skgen s/epoch | speed-up "
+        "| model.fit loss | skgen loss | loss gap |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['backend']} | {r['import_s']:.1f} | {r['first_fit_s']:.2f} "
+            f"| {r['repeat_fit_s']:.3f} | {r['keras_epoch_s']:.3f} "
+            f"| {r['skgen_epoch_s']:.3f} "
+            f"| **{r['keras_epoch_s'] / r['skgen_epoch_s']:.1f}x** "
+            f"| {r['keras_loss']:.6f} | {r['skgen_loss']:.6f} "
+            f"| {(r['skgen_loss'] - r['keras_loss']) / r['keras_loss']:+.1%} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

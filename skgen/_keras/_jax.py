@@ -1,0 +1,87 @@
+"""The JAX-specific part of training: one ``jax.jit``-compiled call per epoch.
+
+The epoch is a ``lax.fori_loop`` over the batches, and the optimiser is
+Keras' own Adam applied through ``optimizer.stateless_apply``, the way
+Keras' JAX trainer applies it.  The interface is described in
+``skgen._keras._common``.
+"""
+
+from ._common import CompiledEpochRunner, batch_loss_function, padded_rows
+from ._import import import_keras
+from ._networks import value_of
+
+
+class EpochRunner(CompiledEpochRunner):
+    def __init__(self, model, loss_fn, batch_size, trim_fraction=0.0):
+        import jax
+        import jax.numpy as jnp
+
+        keras = import_keras()
+        self._jnp = jnp
+        self.model = model
+        self.batch_size = batch_size
+        self.optimizer = keras.optimizers.Adam()
+        self.optimizer.build(model.trainable_variables)
+        batch_loss = batch_loss_function(model, loss_fn, trim_fraction)
+        gradient = jax.value_and_grad(batch_loss, has_aux=True)
+        optimizer = self.optimizer
+
+        def epoch(trainable, non_trainable, optimizer_state, X, order, n_rows):
+            n_steps = (n_rows + batch_size - 1) // batch_size
+            offsets = jnp.arange(batch_size)
+
+            def step(i, carry):
+                trainable, non_trainable, optimizer_state, total = carry
+                start = i * batch_size
+                xb = X[jax.lax.dynamic_slice(order, (start,), (batch_size,))]
+                # The last batch is partial: padding rows get zero weight.
+                weight = (start + offsets < n_rows).astype("float32")
+                (loss, non_trainable), grads = gradient(
+                    trainable, non_trainable, xb, weight
+                )
+                trainable, optimizer_state = optimizer.stateless_apply(
+                    optimizer_state, grads, trainable
+                )
+                return (
+                    trainable,
+                    non_trainable,
+                    optimizer_state,
+                    total + loss * weight.sum(),
+                )
+
+            trainable, non_trainable, optimizer_state, total = jax.lax.fori_loop(
+                0,
+                n_steps,
+                step,
+                (trainable, non_trainable, optimizer_state, jnp.float32(0.0)),
+            )
+            return trainable, non_trainable, optimizer_state, total / n_rows
+
+        def evaluate(trainable, non_trainable, X):
+            outputs, _ = model.stateless_call(
+                trainable, non_trainable, X, training=False
+            )
+            return jnp.mean(loss_fn(outputs, X, jnp.ones(X.shape[:1])))
+
+        self._epoch = jax.jit(epoch)
+        self._evaluate = jax.jit(evaluate)
+
+    def initial_state(self, trainable, non_trainable, learning_rate):
+        jnp = self._jnp
+        optimizer_state = [
+            jnp.asarray(
+                learning_rate if v.name == "learning_rate" else value_of(v), v.dtype
+            )
+            for v in self.optimizer.variables
+        ]
+        return (
+            [jnp.asarray(w, "float32") for w in trainable],
+            [
+                jnp.asarray(value, v.dtype)
+                for value, v in zip(non_trainable, self.model.non_trainable_variables)
+            ],
+            optimizer_state,
+        )
+
+    def data(self, X):
+        return self._jnp.asarray(padded_rows(X))

@@ -1,0 +1,89 @@
+"""The PyTorch-specific part of training: an eager loop over the batches.
+
+Keras' own Adam is applied through ``optimizer.stateless_apply``.  Each epoch
+starts from copies of the state it is given, because PyTorch's optimizers
+update their tensors in place and a caller may keep an earlier state (the
+best epoch, for early stopping).  The interface is described in
+``skgen._keras._common``.
+"""
+
+import numpy as np
+
+from ._common import batch_loss_function, padded_rows
+from ._import import import_keras
+from ._networks import value_of
+
+
+class EpochRunner:
+    def __init__(self, model, loss_fn, batch_size, trim_fraction=0.0):
+        import torch
+
+        keras = import_keras()
+        self._torch = torch
+        self.model = model
+        self.loss_fn = loss_fn
+        self.batch_size = batch_size
+        self.optimizer = keras.optimizers.Adam()
+        self.optimizer.build(model.trainable_variables)
+        self._batch_loss = batch_loss_function(model, loss_fn, trim_fraction)
+
+    def _tensor(self, value, dtype):
+        return self._torch.as_tensor(np.asarray(value, dtype=dtype))
+
+    def initial_state(self, trainable, non_trainable, learning_rate):
+        optimizer_state = [
+            self._tensor(
+                learning_rate if v.name == "learning_rate" else value_of(v), v.dtype
+            )
+            for v in self.optimizer.variables
+        ]
+        return (
+            [self._tensor(w, "float32") for w in trainable],
+            [
+                self._tensor(value, v.dtype)
+                for value, v in zip(non_trainable, self.model.non_trainable_variables)
+            ],
+            optimizer_state,
+        )
+
+    def data(self, X):
+        return self._torch.from_numpy(padded_rows(X))
+
+    def run_epoch(self, state, X, n_rows, order):
+        torch = self._torch
+        trainable, non_trainable, optimizer_state = (
+            [t.detach().clone() for t in part] for part in state
+        )
+        order = torch.from_numpy(np.asarray(order, dtype=np.int64))
+        total = 0.0
+        for start in range(0, n_rows, self.batch_size):
+            xb = X[order[start : start + self.batch_size]]
+            weight = torch.ones(len(xb))
+            for t in trainable:
+                t.requires_grad_(True)
+            loss, non_trainable = self._batch_loss(trainable, non_trainable, xb, weight)
+            grads = torch.autograd.grad(loss, trainable)
+            with torch.no_grad():
+                trainable, optimizer_state = self.optimizer.stateless_apply(
+                    optimizer_state, list(grads), [t.detach() for t in trainable]
+                )
+            trainable = [t.detach() for t in trainable]
+            non_trainable = [t.detach() for t in non_trainable]
+            total += float(loss) * len(xb)
+        return (trainable, non_trainable, optimizer_state), total / n_rows
+
+    def evaluate(self, state, X):
+        trainable, non_trainable, _ = state
+        with self._torch.no_grad():
+            outputs, _ = self.model.stateless_call(
+                trainable, non_trainable, X, training=False
+            )
+            return float(self.loss_fn(outputs, X, self._torch.ones(len(X))).mean())
+
+    @staticmethod
+    def values(state):
+        trainable, non_trainable, _ = state
+        return (
+            [t.detach().cpu().numpy() for t in trainable],
+            [t.detach().cpu().numpy() for t in non_trainable],
+        )
