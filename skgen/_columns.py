@@ -13,7 +13,8 @@ holds every step of that way:
   integer, bool or categorical), encodes mixed tables with missing values
   and decodes network outputs back to the input's columns and dtypes.  Its
   ``blocks_`` describe which encoded columns belong to which original
-  column and what output head (loss) each needs.
+  column and what output head (loss) each needs; ``aggregate`` and
+  ``expand`` go from encoded columns to original ones and back.
 """
 
 import numbers
@@ -499,6 +500,11 @@ class TableCodec(BaseEstimator):
             if block.kind in (NUMERIC, INTEGER):
                 column = columns[block.index]
                 values = self._numbers(block.name, column, missing[block.index])
+                if np.isinf(values).any():
+                    raise ValueError(
+                        f"Column {block.name!r} holds infinite values; replace "
+                        "them (for instance with NaN, as missing) before fitting."
+                    )
                 data_min[block.columns] = np.nanmin(values)
                 data_max[block.columns] = np.nanmax(values)
         self.data_min_, self.data_max_, self.data_range_ = fit_min_max(
@@ -815,13 +821,15 @@ class TableCodec(BaseEstimator):
         if missing.any():
             dtype = _nullable(dtype, frame=hasattr(self, "columns_"))
         if dtype == object:
-            column = np.asarray(column, dtype=object)
             # Python values, and the missing marker, as the column held them.
-            convert = {BOOL: bool, INTEGER: int, NUMERIC: float}.get(
-                block.kind, lambda level: level
-            )
-            marker = self.object_missing_values_.get(block.index, np.nan)
-            column = [marker if m else convert(v) for v, m in zip(column, missing)]
+            if block.kind == BOOL:
+                whole = np.nan_to_num(column).astype(np.intp)
+                column = np.array([False, True], dtype=object)[whole]
+            elif block.kind == INTEGER:
+                column = np.nan_to_num(column).astype(np.int64).astype(object)
+            else:
+                column = np.asarray(column, dtype=object)
+            column[missing] = self.object_missing_values_.get(block.index, np.nan)
             return pd.Series(column, dtype=object)
         return pd.Series(column).astype(dtype)
 
@@ -851,3 +859,28 @@ class TableCodec(BaseEstimator):
             widths = np.array([block.width for block in self.blocks_])
             return np.add.reduceat(values, starts, axis=1) / widths
         raise ValueError(f"how must be 'sum', 'max' or 'mean', got {how!r}.")
+
+    def expand(self, per_column):
+        """Values of the original columns repeated over their encoded columns.
+
+        The inverse way of `aggregate`: for instance the ``missing`` mask of
+        `encode` as a mask of the encoded cells, which a masked loss skips.
+
+        Parameters
+        ----------
+        per_column : array-like of shape (n_samples, n_features_in_)
+
+        Returns
+        -------
+        per_encoded : ndarray of shape (n_samples, n_encoded_)
+            Of the dtype of ``per_column``.
+        """
+        check_is_fitted(self, "blocks_")
+        per_column = np.asarray(per_column)
+        if per_column.ndim != 2 or per_column.shape[1] != len(self.blocks_):
+            raise ValueError(
+                f"per_column must have shape (n_samples, {len(self.blocks_)}), "
+                f"got {per_column.shape}."
+            )
+        widths = [block.width for block in self.blocks_]
+        return np.repeat(per_column, widths, axis=1)

@@ -184,6 +184,42 @@ def test_each_dtype_round_trips_with_its_missing_marker(column):
     assert type(decoded["x"].iloc[2]) is type(column.iloc[2])
 
 
+@st.composite
+def random_frames(draw):
+    """Small frames of every kind with missing cells anywhere but one row."""
+    n = draw(st.integers(1, 15))
+
+    def cells(values, nullable=True):
+        drawn = draw(st.lists(values, min_size=n, max_size=n))
+        gaps = draw(st.lists(st.booleans(), min_size=n, max_size=n))
+        gaps[0] = False  # every column has an observed value
+        return [None if gap and nullable else v for v, gap in zip(drawn, gaps)]
+
+    real = st.floats(-1e6, 1e6, allow_nan=False)
+    return pd.DataFrame(
+        {
+            "real": pd.array(cells(real), dtype="float64"),
+            "int": pd.array(cells(st.integers(-1000, 1000)), dtype="Int64"),
+            "int8": np.array(cells(st.integers(-128, 127), False), dtype=np.int8),
+            "flag": pd.array(cells(st.booleans()), dtype="boolean"),
+            "word": pd.Series(cells(st.sampled_from(["x", "y", "z"])), dtype=object),
+            "text": pd.array(cells(st.text("ab", max_size=2)), dtype="string"),
+            "level": pd.Categorical(cells(st.sampled_from(["lo", "hi"]))),
+        }
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(random_frames(), st.integers(1, 3))
+def test_random_mixed_frames_round_trip(X, max_one_hot_levels):
+    codec = TableCodec(max_one_hot_levels=max_one_hot_levels).fit(X)
+    encoded, missing = codec.encode(X)
+    assert np.isfinite(encoded).all()
+    assert np.array_equal(missing, X.isna().to_numpy())
+    decoded = codec.decode(encoded, missing=missing)
+    pd.testing.assert_frame_equal(decoded, X, check_exact=False, rtol=1e-9, atol=1e-6)
+
+
 def test_pandas_3_default_string_dtype_round_trips():
     with pd.option_context("future.infer_string", True):
         X = pd.DataFrame({"city": ["Oslo", None, "Rome", "Oslo"], "n": [1, 2, 3, 4]})
@@ -296,6 +332,8 @@ def test_empty_tables_are_rejected(X):
 def test_bad_columns_are_named():
     with pytest.raises(ValueError, match="'mixed' mixes Python values"):
         TableCodec().fit(pd.DataFrame({"mixed": [1, "a", 2.5]}))
+    with pytest.raises(ValueError, match="'big' holds infinite values"):
+        TableCodec().fit(pd.DataFrame({"big": [1.0, np.inf]}))
     with pytest.raises(ValueError, match="'when' has dtype datetime64"):
         TableCodec().fit(pd.DataFrame({"when": pd.to_datetime(["2020-01-01"])}))
     codec = TableCodec().fit(pd.DataFrame({"x": [1.0, 2.0]}))
@@ -499,6 +537,23 @@ def test_aggregate_combines_one_hot_cells_per_column():
         codec.aggregate(values, how="median")
     with pytest.raises(ValueError, match=r"shape \(n_samples, 7\)"):
         codec.aggregate(values[:, :3])
+
+
+def test_expand_turns_the_missing_mask_into_a_mask_of_encoded_cells():
+    X = pd.DataFrame({"x": [1.0, None, 3.0], "c": ["a", "b", None]})
+    codec = TableCodec().fit(X)
+    encoded, missing = codec.encode(X)
+    cells = codec.expand(missing)
+    assert cells.dtype == bool and cells.shape == encoded.shape
+    assert cells.tolist() == [
+        [False, False, False],
+        [True, False, False],
+        [False, True, True],
+    ]
+    # The maximum over each block gives the per-column mask back.
+    assert np.array_equal(codec.aggregate(cells, how="max"), missing)
+    with pytest.raises(ValueError, match=r"shape \(n_samples, 2\)"):
+        codec.expand(cells)
 
 
 def test_refit_and_pickle():
