@@ -12,6 +12,13 @@ from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ._columns import (
+    fit_min_max,
+    min_max_divisor,
+    scale_min_max,
+    scaled_limit,
+    unscale_min_max,
+)
 from ._network import ACTIVATIONS, NetworkSpec
 from .exceptions import TrainingDivergedError
 
@@ -97,17 +104,6 @@ def _quiet_finiteness_check():
     # of both signs make that sum inf - inf = NaN, which it handles (it then
     # checks every value) but NumPy warns about.
     return np.errstate(over="ignore", invalid="ignore")
-
-
-def _scaled_limit(n_features):
-    """Largest magnitude of a scaled value that inference lets through.
-
-    Squared errors of values up to twice this, summed over ``n_features``
-    columns, stay below a quarter of the largest float64.  A row so far outside
-    the training range (about 1e153 column ranges for a few columns) is the
-    most abnormal row whatever its exact value.
-    """
-    return np.sqrt(np.finfo(np.float64).max / n_features) / 4
 
 
 # Chunks of rows hold at most this many MiB, however large working_memory is:
@@ -348,42 +344,18 @@ class BaseAutoencoder(BaseEstimator):
             )
 
     # --- scaling -------------------------------------------------------------
+    # Numeric arrays only; the shared functions in `skgen._columns` do the work.
     def _fit_scaler(self, X):
-        self.data_min_ = X.min(axis=0).astype(np.float64)
-        self.data_max_ = X.max(axis=0).astype(np.float64)
-        with np.errstate(over="ignore"):
-            self.data_range_ = self.data_max_ - self.data_min_
-        if not np.isfinite(self.data_range_).all():
-            bad = np.flatnonzero(~np.isfinite(self.data_range_))
-            raise ValueError(
-                f"The range of column(s) {bad.tolist()} overflows float64; "
-                "rescale these columns before fitting."
-            )
+        self.data_min_, self.data_max_, self.data_range_ = fit_min_max(X)
 
     def _column_scale(self):
-        # Constant columns scale by 1 (they map to 0), never divide by zero.
-        tiny = (
-            10
-            * np.finfo(np.float64).eps
-            * np.maximum(
-                1.0, np.maximum(np.abs(self.data_min_), np.abs(self.data_max_))
-            )
-        )
-        return np.where(self.data_range_ > tiny, self.data_range_, 1.0)
+        return min_max_divisor(self.data_min_, self.data_max_, self.data_range_)
 
     def _scale(self, X):
-        # Rows far outside the training range would overflow here or in the
-        # network and score NaN; clipped, they stay finite and score as the
-        # most abnormal.  Training rows lie in [0, 1] and are never clipped.
-        with np.errstate(over="ignore"):
-            X_scaled = np.subtract(X, self.data_min_, dtype=np.float64)
-            X_scaled /= self._column_scale()
-        limit = _scaled_limit(X_scaled.shape[1])
-        return np.clip(X_scaled, -limit, limit, out=X_scaled)
+        return scale_min_max(X, self.data_min_, self._column_scale())
 
     def _unscale(self, X_scaled):
-        # The true range, zero for constant columns: they come back exact.
-        return X_scaled * self.data_range_ + self.data_min_
+        return unscale_min_max(X_scaled, self.data_min_, self.data_range_)
 
     # --- inference ---------------------------------------------------------
     # Every method runs through `_forward` (or `map_row_chunks`), a chunk of
@@ -429,8 +401,8 @@ class BaseAutoencoder(BaseEstimator):
     def _reconstruction_error_scaled(self, X_scaled, per_feature=False):
         residual = X_scaled - self.network_.reconstruct(X_scaled)
         # A linear output layer can reconstruct a clipped extreme row even
-        # farther out: clip to keep the squares finite (see `_scaled_limit`).
-        limit = 2 * _scaled_limit(residual.shape[1])
+        # farther out: clip to keep the squares finite (see `scaled_limit`).
+        limit = 2 * scaled_limit(residual.shape[1])
         squared = np.square(
             np.clip(residual, -limit, limit, out=residual), out=residual
         )

@@ -6,7 +6,6 @@ from numbers import Integral, Real
 import numpy as np
 from imblearn.over_sampling.base import BaseOverSampler
 from scipy import sparse
-from scipy.special import ndtri
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -17,65 +16,12 @@ from .._base import (
     _document_network_parameters,
     map_row_chunks,
 )
+from .._columns import NormalScores
 from .._network import MIN_DECODER_VARIANCE
 
 # Redraws of generated rows that equal a training row before giving up: only
 # columns with few distinct values (integers, flags) make exact copies likely.
 _MAX_REDRAWS = 10
-
-
-class _NormalScores:
-    """Map each column of a class's rows to normal scores, and back.
-
-    A column goes through its empirical distribution function to N(0, 1)
-    scores (the ``i``-th smallest of ``n`` values to the ``(i + 1/2) / n``
-    quantile; tied values share their mean score).  Skewed, heavy-tailed,
-    zero-inflated and discrete columns thus all reach the VAE as roughly
-    Gaussian ones, which its Gaussian decoder can model.  The inverse
-    interpolates between the observed values, so generated values stay inside
-    each column's observed range and follow its distribution.
-    """
-
-    def __init__(self, X):
-        n_samples = len(X)
-        self.scores = ndtri((np.arange(n_samples) + 0.5) / n_samples)
-        self.sorted_columns = np.sort(X, axis=0)
-        self.levels = []  # per column: its distinct values and their scores
-        for column in self.sorted_columns.T:
-            values, level = np.unique(column, return_inverse=True)
-            score = np.bincount(level, weights=self.scores) / np.bincount(level)
-            self.levels.append((values, score))
-
-    def transform(self, X):
-        return np.column_stack(
-            [
-                np.interp(x, values, score)
-                for x, (values, score) in zip(X.T, self.levels)
-            ]
-        )
-
-    def inverse_transform(self, S):
-        return np.column_stack(
-            [
-                _interpolate_sorted(s, self.scores, column)
-                for s, column in zip(S.T, self.sorted_columns.T)
-            ]
-        )
-
-
-def _interpolate_sorted(s, scores, column):
-    """``np.interp(s, scores, column)`` that cannot overflow.
-
-    ``np.interp`` divides the gap between neighbouring values by the gap
-    between their scores, which overflows to inf for values near the float64
-    limit.  A weighted mean of the two neighbours never leaves their interval.
-    """
-    position = np.interp(s, scores, np.arange(len(column), dtype=np.float64))
-    lower = np.floor(position).astype(np.intp)
-    upper = np.minimum(lower + 1, len(column) - 1)
-    weight = position - lower
-    low, high = column[lower], column[upper]
-    return np.clip(low * (1.0 - weight) + high * weight, low, high)
 
 
 class _ClassVAE(BaseAutoencoder):
@@ -92,7 +38,7 @@ class _ClassVAE(BaseAutoencoder):
             setattr(self, name, value)
 
     def fit(self, X, *, integer_columns, random_state):
-        self.normal_scores_ = _NormalScores(X)
+        self.normal_scores_ = NormalScores(X)
         self.integer_columns_ = integer_columns
         X_scores = self._fit_network(
             self.normal_scores_.transform(X),
