@@ -1,6 +1,7 @@
 """What every skgen estimator shares: parameters, validation, scaling, training."""
 
 import functools
+import textwrap
 import warnings
 from numbers import Integral, Real
 
@@ -43,33 +44,47 @@ _CHECKED_ROWS = 1024
 _DIVERGED_ERROR = 1e4
 
 
-_NETWORK_PARAMETERS_DOC = """\
-    encoder : keras.Model, callable or None, default=None
-        Your own encoder in place of the dense one: a Keras model, or a
-        callable ``(n_features, latent_dim) -> keras.Model``. It reads flat
-        rows of ``n_features`` (reshape inside the model, e.g. to images)
-        scaled as the estimator scales them{encoder_output}. The model is
-        cloned for every fit with new weights, and any dropout seeds, drawn
-        from ``random_state``; ``hidden_layer_sizes`` and ``activation`` then
-        apply only to a side left at None. Layers of your own must be
-        registered with ``keras.saving.register_keras_serializable`` so that
-        the fitted estimator pickles. Inference through your models runs in
-        Keras (float32) with ``training=False``.
-    decoder : keras.Model, callable or None, default=None
-        Your own decoder, as ``encoder``: it maps codes of ``latent_dim`` to
-        flat rows of ``n_features`` in the scaled units.
-"""
+_ENCODER_DOC = (
+    "Your own encoder in place of the dense one: a Keras model, or a callable "
+    "``(n_features, latent_dim) -> keras.Model``. It reads flat rows of "
+    "``n_features`` (reshape inside the model, e.g. to images) scaled as the "
+    "estimator scales them{encoder_output}. The model is cloned for every fit "
+    "with new weights, and any dropout seeds, drawn from ``random_state``; "
+    "``hidden_layer_sizes`` and ``activation`` then apply only to a side left "
+    "at None. Layers of your own must be registered with "
+    "``keras.saving.register_keras_serializable`` so that the fitted estimator "
+    "pickles. Inference runs through float64 copies of your models with "
+    "``training=False`` (dropout off)."
+)
+_DECODER_DOC = (
+    "Your own decoder, as ``encoder``: it maps codes of ``latent_dim`` to flat "
+    "rows of ``n_features`` in the scaled units."
+)
 
 
 def _document_network_parameters(encoder_output):
     """Class decorator: put the shared ``encoder``/``decoder`` docs where the
     docstring says ``%(network_parameters)s``."""
 
-    def decorate(cls):
-        cls.__doc__ = cls.__doc__.replace(
-            "    %(network_parameters)s\n",
-            _NETWORK_PARAMETERS_DOC.format(encoder_output=encoder_output),
+    def paragraph(text):
+        return textwrap.fill(
+            text,
+            width=79,
+            initial_indent=" " * 8,
+            subsequent_indent=" " * 8,
+            break_on_hyphens=False,
         )
+
+    docs = (
+        "    encoder : keras.Model, callable or None, default=None\n"
+        + paragraph(_ENCODER_DOC.format(encoder_output=encoder_output))
+        + "\n    decoder : keras.Model, callable or None, default=None\n"
+        + paragraph(_DECODER_DOC)
+        + "\n"
+    )
+
+    def decorate(cls):
+        cls.__doc__ = cls.__doc__.replace("    %(network_parameters)s\n", docs)
         return cls
 
     return decorate

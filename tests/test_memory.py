@@ -47,9 +47,9 @@ def test_repeated_fits_do_not_grow_memory(raw_transactions):
     growth = resident_mb() - before
 
     assert ae.n_iter_ == 5 and ae.transform(raw_transactions).shape == (200, 3)
-    assert growth < MAX_GROWTH_MB, (
-        f"{N_FITS} fits grew the resident memory by {growth:.0f} MB"
-    )
+    assert (
+        growth < MAX_GROWTH_MB
+    ), f"{N_FITS} fits grew the resident memory by {growth:.0f} MB"
 
 
 # --- bounded inference memory ------------------------------------------------
@@ -113,7 +113,6 @@ def test_fit_memory_peaks_below_twice_the_input(estimator):
     estimator(**params).fit(X)
     extra_mb = high_water_mb() - before
     input_mb = X.nbytes / 2**20
-    assert extra_mb < MAX_FIT_EXTRA * input_mb, (
-        f"fit peaked at {extra_mb / input_mb:.2f} times the input beyond it"
-    )
-
+    assert (
+        extra_mb < MAX_FIT_EXTRA * input_mb
+    ), f"fit peaked at {extra_mb / input_mb:.2f} times the input beyond it"
