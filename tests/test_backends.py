@@ -54,6 +54,8 @@ def test_behaviour_tests_pass_on_backend(backend):
         "-m",
         "pytest",
         "-q",
+        "-n",
+        "0",  # one process: the suite's workers already share the cores
         "-p",
         "no:cacheprovider",
         str(TESTS / "test_backend_behaviour.py"),
