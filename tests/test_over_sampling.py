@@ -270,6 +270,14 @@ def overlapping_moons():
     return X[keep], y[keep]
 
 
+@pytest.fixture(scope="module")
+def unchecked_moon_rows(overlapping_moons):
+    """The rows the VAE generates for the moons' minority without a vote."""
+    X, y = overlapping_moons
+    sampler = VAEOversampler(n_neighbors=None, epochs=30, random_state=0)
+    return sampler.fit_resample(X, y)[0][len(X) :]
+
+
 def _minority_share(X, y, rows, n_neighbors=10):
     """Share of minority rows among each row's nearest rows of X, written
     apart from the sampler's own code."""
@@ -279,23 +287,27 @@ def _minority_share(X, y, rows, n_neighbors=10):
     return np.mean(y[indices] == 1, axis=1)
 
 
-def test_neighbour_vote_keeps_rows_on_the_minority_side(overlapping_moons):
+def test_neighbour_vote_keeps_rows_on_the_minority_side(
+    overlapping_moons, unchecked_moon_rows
+):
     X, y = overlapping_moons
-    params = dict(epochs=30, random_state=0)
-    unchecked, _ = VAEOversampler(n_neighbors=None, **params).fit_resample(X, y)
-    sampler = VAEOversampler(n_neighbors=10, min_neighbor_share=0.5, **params)
+    sampler = VAEOversampler(
+        n_neighbors=10, min_neighbor_share=0.5, epochs=30, random_state=0
+    )
     checked, _ = sampler.fit_resample(X, y)
 
     # Alone, the VAE puts many rows where the majority lives; with the vote,
     # every row has at least half of its neighbours in the minority.
-    assert np.mean(_minority_share(X, y, unchecked[len(X) :]) < 0.5) > 0.2
+    assert np.mean(_minority_share(X, y, unchecked_moon_rows) < 0.5) > 0.2
     assert _minority_share(X, y, checked[len(X) :]).min() >= 0.5
     assert sampler.n_rows_filled_ == {1: 0}
     # sample() runs the same vote.
     assert _minority_share(X, y, sampler.sample(200)).min() >= 0.5
 
 
-def test_neighbour_vote_fills_with_the_best_rejected_rows(overlapping_moons):
+def test_neighbour_vote_fills_with_the_best_rejected_rows(
+    overlapping_moons, unchecked_moon_rows
+):
     X, y = overlapping_moons
     n_new = np.sum(y == 0) - np.sum(y == 1)
     # Rows with 16 of their 20 nearest rows in the minority are too rare to
@@ -314,9 +326,8 @@ def test_neighbour_vote_fills_with_the_best_rejected_rows(overlapping_moons):
     # the VAE's rows have.
     assert share[: n_new - n_filled].min() >= 0.8
     assert share[n_new - n_filled :].max() < 0.8
-    unchecked = VAEOversampler(n_neighbors=None, epochs=30, random_state=0)
-    unchecked_rows = unchecked.fit_resample(X, y)[0][len(X) :]
-    assert share.mean() > _minority_share(X, y, unchecked_rows, n_neighbors=20).mean()
+    unchecked = _minority_share(X, y, unchecked_moon_rows, n_neighbors=20)
+    assert share.mean() > unchecked.mean()
 
 
 def test_neighbour_vote_on_sparse_input_matches_dense(three_classes):
