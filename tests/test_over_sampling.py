@@ -330,6 +330,25 @@ def test_neighbour_vote_fills_with_the_best_rejected_rows(
     assert share.mean() > unchecked.mean()
 
 
+def test_neighbour_vote_on_a_subsample_of_large_classes(overlapping_moons, monkeypatch):
+    from skgen.over_sampling import _vae
+
+    X, y = overlapping_moons
+    monkeypatch.setattr(_vae, "_MAX_VOTE_ROWS", 120)  # 60 rows per class
+    sampler = VAEOversampler(epochs=30, random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    vote = sampler._neighbour_vote
+    assert len(vote.labels) == 60 + np.sum(y == 1)
+    # 60 of the 300 majority rows each stand for five; minority rows for one.
+    assert sorted(set(vote.weights)) == [1.0, 5.0]
+    # Weighted, the subsample's vote still keeps the rows on the minority side
+    # of the whole data's vote, nearly always.
+    share = _minority_share(X, y, X_res[len(X) :])
+    assert np.mean(share >= 0.5) > 0.9
+    X_again, _ = VAEOversampler(epochs=30, random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_again, X_res)
+
+
 def test_neighbour_vote_on_sparse_input_matches_dense(three_classes):
     X, y = three_classes
     X = np.where(np.abs(X) < 1, 0.0, X)
