@@ -13,10 +13,13 @@ import pytest
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import make_pipeline
 from imblearn.utils.estimator_checks import parametrize_with_checks
+from scipy import sparse
 from scipy.stats import ks_2samp
+from sklearn.datasets import make_moons
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GridSearchCV
+from sklearn.neighbors import NearestNeighbors
 
 from skgen import VAEOversampler
 from skgen.datasets import make_transactions
@@ -256,6 +259,117 @@ def test_variations_pick_each_rows_class(three_classes):
         sampler.variations(rows)
     with pytest.raises(ValueError, match="one per row"):
         sampler.variations(rows, y=[1, 2])
+
+
+# --- the neighbour vote ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def overlapping_moons():
+    """Two noisy moons, 300 rows against 30: the classes overlap."""
+    X, y = make_moons(600, noise=0.35, random_state=0)
+    keep = (y == 0) | (np.arange(len(y)) % 10 == 0)
+    return X[keep], y[keep]
+
+
+@pytest.fixture(scope="module")
+def unchecked_moon_rows(overlapping_moons):
+    """The rows the VAE generates for the moons' minority without a vote."""
+    X, y = overlapping_moons
+    sampler = VAEOversampler(n_neighbors=None, epochs=30, random_state=0)
+    return sampler.fit_resample(X, y)[0][len(X) :]
+
+
+def _minority_share(X, y, rows, n_neighbors=10):
+    """Share of minority rows among each row's nearest rows of X, written
+    apart from the sampler's own code."""
+    scale = X.std(axis=0)
+    nearest = NearestNeighbors(n_neighbors=n_neighbors).fit(X / scale)
+    indices = nearest.kneighbors(rows / scale, return_distance=False)
+    return np.mean(y[indices] == 1, axis=1)
+
+
+def test_neighbour_vote_keeps_rows_on_the_minority_side(
+    overlapping_moons, unchecked_moon_rows
+):
+    X, y = overlapping_moons
+    sampler = VAEOversampler(
+        n_neighbors=10, min_neighbor_share=0.5, epochs=30, random_state=0
+    )
+    checked, _ = sampler.fit_resample(X, y)
+
+    # Alone, the VAE puts many rows where the majority lives; with the vote,
+    # every row has at least half of its neighbours in the minority.
+    assert np.mean(_minority_share(X, y, unchecked_moon_rows) < 0.5) > 0.2
+    assert _minority_share(X, y, checked[len(X) :]).min() >= 0.5
+    assert sampler.n_rows_filled_ == {1: 0}
+    # sample() runs the same vote.
+    assert _minority_share(X, y, sampler.sample(200)).min() >= 0.5
+
+
+def test_neighbour_vote_fills_with_the_best_rejected_rows(
+    overlapping_moons, unchecked_moon_rows
+):
+    X, y = overlapping_moons
+    n_new = np.sum(y == 0) - np.sum(y == 1)
+    # Rows with 16 of their 20 nearest rows in the minority are too rare to
+    # fill the class in 10 rounds.
+    sampler = VAEOversampler(
+        n_neighbors=20, min_neighbor_share=0.8, epochs=30, random_state=0
+    )
+    with pytest.warns(UserWarning, match="best of the rejected rows"):
+        X_res, y_res = sampler.fit_resample(X, y)
+    assert np.sum(y_res == 1) == np.sum(y_res == 0)
+    n_filled = sampler.n_rows_filled_[1]
+    assert 0 < n_filled < n_new
+    share = _minority_share(X, y, X_res[len(X) :], n_neighbors=20)
+    # The rows that passed come first; the filled ones are the rejected rows
+    # nearest to passing, so they still have more minority neighbours than
+    # the VAE's rows have.
+    assert share[: n_new - n_filled].min() >= 0.8
+    assert share[n_new - n_filled :].max() < 0.8
+    unchecked = _minority_share(X, y, unchecked_moon_rows, n_neighbors=20)
+    assert share.mean() > unchecked.mean()
+
+
+def test_neighbour_vote_on_a_subsample_of_large_classes(overlapping_moons, monkeypatch):
+    from skgen.over_sampling import _vae
+
+    X, y = overlapping_moons
+    monkeypatch.setattr(_vae, "_MAX_VOTE_ROWS", 120)  # 60 rows per class
+    sampler = VAEOversampler(epochs=30, random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    vote = sampler._neighbour_vote
+    assert len(vote.labels) == 60 + np.sum(y == 1)
+    # 60 of the 300 majority rows each stand for five; minority rows for one.
+    assert sorted(set(vote.weights)) == [1.0, 5.0]
+    # Weighted, the subsample's vote still keeps the rows on the minority side
+    # of the whole data's vote, nearly always.
+    share = _minority_share(X, y, X_res[len(X) :])
+    assert np.mean(share >= 0.5) > 0.9
+    X_again, _ = VAEOversampler(epochs=30, random_state=0).fit_resample(X, y)
+    np.testing.assert_array_equal(X_again, X_res)
+
+
+def test_neighbour_vote_on_sparse_input_matches_dense(three_classes):
+    X, y = three_classes
+    X = np.where(np.abs(X) < 1, 0.0, X)
+    X_dense, _ = VAEOversampler(**FAST).fit_resample(X, y)
+    X_sparse, _ = VAEOversampler(**FAST).fit_resample(sparse.csr_matrix(X), y)
+    assert sparse.issparse(X_sparse)
+    np.testing.assert_allclose(X_sparse.toarray(), X_dense)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"n_neighbors": 0}, "n_neighbors"),
+        ({"n_neighbors": 2.5}, "n_neighbors"),
+        ({"min_neighbor_share": 0.0}, "min_neighbor_share"),
+        ({"min_neighbor_share": 1.5}, "min_neighbor_share"),
+    ],
+)
+def test_invalid_neighbour_vote_parameters(three_classes, params, match):
+    with pytest.raises(ValueError, match=match):
+        VAEOversampler(**{**FAST, **params}).fit_resample(*three_classes)
 
 
 # --- quality --------------------------------------------------------------------
