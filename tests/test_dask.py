@@ -14,6 +14,9 @@ pytest.importorskip("dask_ml")
 import dask.array as da  # noqa: E402
 from dask_ml.wrappers import Incremental, ParallelPostFit  # noqa: E402
 from distributed import Client, LocalCluster  # noqa: E402
+from joblib import parallel_backend  # noqa: E402
+from sklearn.base import clone  # noqa: E402
+from sklearn.model_selection import GridSearchCV  # noqa: E402
 
 from skgen import AutoencoderTransformer, ReconstructionAnomalyDetector  # noqa: E402
 from skgen.datasets import make_transactions  # noqa: E402
@@ -91,3 +94,22 @@ def test_incremental_trains_on_a_dask_array(client, X):
     # What the workers trained goes on here, whatever this process's backend.
     trained.partial_fit(X)
     assert trained.n_iter_ == 3 * X_dask.numblocks[0] + 1
+
+
+def test_grid_search_on_the_cluster_matches_a_serial_one(client, X):
+    # The architecture and the 500-row training folds of the Incremental
+    # test: the workers reuse the program they compiled for it.
+    search = GridSearchCV(
+        AutoencoderTransformer(epochs=2, **PARAMS),
+        {"learning_rate": [1e-3, 3e-3]},
+        cv=2,
+        refit=False,
+    )
+    rows = X[:1000]
+    # The serial search runs on a worker too, on the same Keras backend.
+    serial = client.submit(
+        lambda: clone(search).fit(rows).cv_results_["mean_test_score"]
+    ).result()
+    with parallel_backend("dask"):
+        spread = clone(search).set_params(n_jobs=2).fit(rows)
+    assert np.array_equal(spread.cv_results_["mean_test_score"], serial)
