@@ -100,14 +100,3 @@ def test_warm_start_needs_the_same_architecture(X):
     estimator.set_params(warm_start=False).fit(X)
     assert estimator.n_iter_ == 1
 
-
-@pytest.mark.parametrize(
-    "value, expected", [("1", 1), ("3", 3), ("", None), ("0", None), ("x", None)]
-)
-def test_thread_limit_comes_from_omp_num_threads(monkeypatch, value, expected):
-    # What a loky worker of GridSearchCV(n_jobs=2) gets on two cores, and
-    # what TensorFlow's pools are then sized to.
-    from skgen._keras._import import _thread_limit
-
-    monkeypatch.setenv("OMP_NUM_THREADS", value)
-    assert _thread_limit() == expected
