@@ -243,16 +243,17 @@ class BaseAutoencoder(BaseEstimator):
             self._warn_if_no_bottleneck(X.shape[1], min((*hidden, int(latent_dim))))
         if not resume:
             self._fit_scaler(X)
+
         # Training runs in float32: scaling a chunk at a time never holds a
         # float64 copy of all rows (the float32 rows are half the input).
         # Rows of a resumed fit may leave the range the scaling was fitted
         # on; training sees them clipped to it (a first fit's rows are in it
         # already), so an extreme value cannot blow up the float32 loss.
-        X_scaled = map_row_chunks(
-            lambda rows: np.clip(self._scale(X[rows]), 0.0, 1.0).astype(np.float32),
-            len(X),
-            8 * X.shape[1],
-        )
+        def scaled_chunk(rows):
+            chunk = self._scale(X[rows])
+            return np.clip(chunk, 0.0, 1.0, out=chunk).astype(np.float32)
+
+        X_scaled = map_row_chunks(scaled_chunk, len(X), 8 * X.shape[1])
         rng = random_state
         if rng is None:
             rng = (
@@ -308,7 +309,10 @@ class BaseAutoencoder(BaseEstimator):
             initial_state=self._training_state if resume else None,
         )
         self._check_training(result, X_train, beta if variational else None)
-        loss_curve, validation_loss_curve = result.loss_curve, result.validation_loss_curve
+        loss_curve, validation_loss_curve = (
+            result.loss_curve,
+            result.validation_loss_curve,
+        )
         n_iter = result.n_iter
         if resume:  # the curves and the epoch count go on, as MLPRegressor's do
             loss_curve = self.loss_curve_ + loss_curve

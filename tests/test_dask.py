@@ -30,13 +30,16 @@ def client():
         pytest.skip("the workers train under JAX (the test extra installs it)")
     # The workers train under JAX, which imports in a fraction of
     # TensorFlow's time; what they return is NumPy arrays either way.
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        env={"KERAS_BACKEND": "jax"},
-    ) as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            env={"KERAS_BACKEND": "jax"},
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
@@ -88,9 +91,7 @@ def test_incremental_trains_on_a_dask_array(client, X):
             here.partial_fit(block)
     assert trained.loss_curve_ == pytest.approx(here.loss_curve_, rel=1e-3)
     assert trained.score(X) == pytest.approx(here.score(X), rel=1e-3)
-    assert np.array_equal(
-        model.transform(X_dask).compute(), trained.transform(X)
-    )
+    assert np.array_equal(model.transform(X_dask).compute(), trained.transform(X))
     # What the workers trained goes on here, whatever this process's backend.
     trained.partial_fit(X)
     assert trained.n_iter_ == 3 * X_dask.numblocks[0] + 1

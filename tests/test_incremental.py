@@ -99,4 +99,3 @@ def test_warm_start_needs_the_same_architecture(X):
     # Without warm_start, a new fit starts afresh: only its own epochs count.
     estimator.set_params(warm_start=False).fit(X)
     assert estimator.n_iter_ == 1
-

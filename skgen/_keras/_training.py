@@ -263,7 +263,9 @@ def train_network(
         # A resumed fit overwrites the new models' weights: they are drawn
         # from a stream of their own, so that the fit's stream goes on as if
         # training had never stopped.
-        weights_rng = random_state if initial_state is None else np.random.RandomState(0)
+        weights_rng = (
+            random_state if initial_state is None else np.random.RandomState(0)
+        )
         with _TRAINER_LOCK:  # Keras' model building is not thread-safe
             fit = _UserNetworkFit(spec, encoder, decoder, weights_rng)
         trainer = _user_trainer(fit, batch_size, trim_fraction)
