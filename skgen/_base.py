@@ -1,5 +1,6 @@
 """What every skgen estimator shares: parameters, validation, scaling, training."""
 
+import copy
 import functools
 import textwrap
 import warnings
@@ -228,37 +229,56 @@ class BaseAutoencoder(BaseEstimator):
         beta=1.0,
         random_state=None,
         trim_fraction=0.0,
+        resume=False,
+        partial=False,
     ):
         """Validate and scale ``X``, train, and set the fitted attributes.
 
         ``random_state`` is the fit's ``RandomState``; a caller that needs more
         draws after training (a sampler) passes its own so the stream goes on.
         ``trim_fraction`` is passed to `skgen._keras.train_network`.
-        Returns the validated rows ``X``.
+        ``resume`` (``warm_start``) goes on from the end of the previous fit,
+        if any: its scaling, weights, Adam's state and random stream.
+        ``partial`` (``partial_fit``) resumes for one epoch without early
+        stopping.  Returns the validated rows ``X``.
         """
         from ._keras import train_network  # imports Keras: only when fitting
 
+        resume = (resume or partial) and hasattr(self, "_training_state")
         with _quiet_finiteness_check():
             X = validate_data(
-                self, X, dtype=[np.float64, np.float32], ensure_min_samples=2
+                self,
+                X,
+                dtype=[np.float64, np.float32],
+                ensure_min_samples=1 if resume else 2,
+                reset=not resume,
             )
         hidden = self._validate_hidden_layer_sizes()
-        if not variational:
+        if not variational and not resume:
             self._warn_if_no_bottleneck(X.shape[1], min((*hidden, int(latent_dim))))
-        self._fit_scaler(X)
+        if not resume:
+            self._fit_scaler(X)
+
         # Training runs in float32: scaling a chunk at a time never holds a
         # float64 copy of all rows (the float32 rows are half the input).
-        X_scaled = map_row_chunks(
-            lambda rows: self._scale(X[rows]).astype(np.float32),
-            len(X),
-            8 * X.shape[1],
-        )
+        # Rows of a resumed fit may leave the range the scaling was fitted
+        # on; training sees them clipped to it (a first fit's rows are in it
+        # already), so an extreme value cannot blow up the float32 loss.
+        def scaled_chunk(rows):
+            chunk = self._scale(X[rows])
+            return np.clip(chunk, 0.0, 1.0, out=chunk).astype(np.float32)
+
+        X_scaled = map_row_chunks(scaled_chunk, len(X), 8 * X.shape[1])
         rng = random_state
         if rng is None:
-            rng = check_random_state(self.random_state)
+            rng = (
+                copy.deepcopy(self._random_state)  # a failed fit leaves it be
+                if resume
+                else check_random_state(self.random_state)
+            )
 
         X_train, X_val = X_scaled, None
-        if self.early_stopping:
+        if self.early_stopping and not partial:
             n_val = int(np.ceil(self.validation_fraction * len(X)))
             if n_val >= len(X):
                 raise ValueError(
@@ -280,12 +300,19 @@ class BaseAutoencoder(BaseEstimator):
             variational=variational,
             beta=float(beta),
         )
+        if resume and spec != self._training_spec:
+            raise ValueError(
+                f"{type(self).__name__} cannot go on training (warm_start or "
+                "partial_fit) a network of another architecture: its parameters "
+                "changed since the previous fit. Set warm_start=False, or "
+                "clone the estimator, to start afresh."
+            )
         result = train_network(
             spec,
             X_train,
             encoder=self.encoder,
             decoder=self.decoder,
-            epochs=self.epochs,
+            epochs=1 if partial else self.epochs,
             batch_size=self.batch_size,
             learning_rate=self.learning_rate,
             random_state=rng,
@@ -294,12 +321,29 @@ class BaseAutoencoder(BaseEstimator):
             tol=self.tol,
             verbose=self.verbose,
             trim_fraction=trim_fraction,
+            initial_state=self._training_state if resume else None,
         )
         self._check_training(result, X_train, beta if variational else None)
+        loss_curve, validation_loss_curve = (
+            result.loss_curve,
+            result.validation_loss_curve,
+        )
+        n_iter = result.n_iter
+        if resume:  # the curves and the epoch count go on, as MLPRegressor's do
+            loss_curve = self.loss_curve_ + loss_curve
+            n_iter += self.n_iter_
+            if self.validation_loss_curve_ and validation_loss_curve:
+                validation_loss_curve = (
+                    self.validation_loss_curve_ + validation_loss_curve
+                )
         self.network_ = result.network
-        self.loss_curve_ = result.loss_curve
-        self.validation_loss_curve_ = result.validation_loss_curve
-        self.n_iter_ = result.n_iter
+        self.loss_curve_ = loss_curve
+        self.validation_loss_curve_ = validation_loss_curve
+        self.n_iter_ = n_iter
+        self._training_spec = spec
+        self._training_state = result.state
+        # Copied: a caller's RandomState goes on being drawn from.
+        self._random_state = copy.deepcopy(rng)
         return X
 
     def _warn_if_no_bottleneck(self, n_features, narrowest):

@@ -114,3 +114,30 @@ def test_fits_in_threads_match_sequential_fits(X):
     for thread in threads:
         thread.join()
     assert all(np.array_equal(sequential[s], results[s]) for s in (0, 1))
+
+
+@pytest.mark.parametrize(
+    "network",
+    [
+        dict(hidden_layer_sizes=(16,), batch_size=16),
+        # Dropout: its seed state must go on too.
+        dict(encoder=conv_encoder, decoder=conv_decoder),
+    ],
+    ids=["dense", "user"],
+)
+def test_warm_start_goes_on_where_the_fit_stopped(X, network):
+    # Weights, Adam's step count and moments, seed states and the shuffling
+    # stream all go on: two fits of 2 epochs are one fit of 4, to the bit.
+    params = dict(encoding_dim=6, random_state=0, **network)
+    once = AutoencoderTransformer(epochs=4, **params).fit(X)
+    twice = AutoencoderTransformer(epochs=2, warm_start=True, **params)
+    twice.fit(X).fit(X)
+    assert twice.n_iter_ == 4
+    assert twice.loss_curve_ == once.loss_curve_
+    assert np.array_equal(twice.transform(X), once.transform(X))
+    # Without the optimizer's state, the second fit would differ.
+    cold = AutoencoderTransformer(epochs=2, warm_start=True, **params).fit(X)
+    cold._training_state.optimizer = [
+        np.zeros_like(value) for value in cold._training_state.optimizer
+    ]
+    assert cold.fit(X).loss_curve_ != once.loss_curve_

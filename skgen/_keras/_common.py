@@ -3,8 +3,11 @@
 Each backend module (``_tensorflow``, ``_jax``, ``_torch``) defines an
 ``EpochRunner(model, loss_fn, batch_size, trim_fraction)`` with:
 
-- ``initial_state(trainable, non_trainable, learning_rate)``: the state of a
-  new fit from NumPy values of the model's variables;
+- ``initial_state(trainable, non_trainable, learning_rate, optimizer=None)``:
+  the state of a fit from NumPy values of the model's variables; with
+  ``optimizer``, values from `optimizer_values` of an earlier state, Adam
+  goes on from there (its step count and moments) instead of from zero, at
+  the given ``learning_rate``;
 - ``data(X)``: the float32 training rows as a backend tensor, padded to
   `padded_length` rows so that fits on similar amounts of data share one
   compiled program;
@@ -12,7 +15,11 @@ Each backend module (``_tensorflow``, ``_jax``, ``_torch``) defines an
   ``order`` (a permutation of ``range(n_rows)``), returning the new state and
   the epoch's mean loss;
 - ``evaluate(state, data)``: the mean loss of the rows, without training;
-- ``values(state)``: NumPy ``(trainable, non_trainable)`` values of a state.
+- ``values(state)``: NumPy ``(trainable, non_trainable)`` values of a state;
+- ``optimizer_values(state)``: NumPy values of Adam's state, in the order of
+  ``keras.optimizers.Adam().variables`` on every backend (step count,
+  learning rate, then each variable's first and second moments), so a state
+  saved under one backend resumes under another.
 
 A state is opaque to the caller.  Runners are pure: a state goes in and a new
 one comes out, so one runner serves any number of fits, in any thread.

@@ -53,6 +53,39 @@ def silence_native_stderr():
                 _saved_stderr = None
 
 
+def _thread_limit():
+    """The threads this process was given by ``OMP_NUM_THREADS``, or None.
+
+    joblib's process-based workers (loky, as in ``GridSearchCV(n_jobs=2)``)
+    run with ``OMP_NUM_THREADS`` set to their share of the cores, and users
+    set it to the same end; BLAS and OpenMP honour it, TensorFlow does not.
+    """
+    try:
+        limit = int(os.environ.get("OMP_NUM_THREADS", ""))
+    except ValueError:
+        return None
+    return limit if limit > 0 else None
+
+
+def _limit_tensorflow_threads(tf):
+    """Size TensorFlow's thread pools to `_thread_limit`, when there is one.
+
+    Otherwise every worker of a parallel search starts pools as large as the
+    machine, and two workers on two cores run four busy threads that evict
+    each other (the search ran slower than with ``n_jobs=1``).  The pools
+    can only be sized before TensorFlow runs its first operation: if the
+    caller's code already ran one, they are left as they are.
+    """
+    limit = _thread_limit()
+    if limit is None:
+        return
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(limit)
+        tf.config.threading.set_inter_op_parallelism_threads(limit)
+    except RuntimeError:  # TensorFlow's runtime was already initialised
+        pass
+
+
 _KERAS = None
 _IMPORT_LOCK = threading.Lock()
 _BACKEND_PACKAGES = ("keras", "tensorflow")
@@ -110,5 +143,6 @@ def import_keras():
 
                     tf.get_logger().setLevel("ERROR")
                     tf.autograph.set_verbosity(0)
+                    _limit_tensorflow_threads(tf)
             _KERAS = keras
     return _KERAS

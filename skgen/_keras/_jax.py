@@ -7,6 +7,8 @@ the optimiser is Keras' own Adam applied through
 ``skgen._keras._common``.
 """
 
+import numpy as np
+
 from ._common import CompiledEpochRunner, batch_loss_function, padded_rows
 from ._import import import_keras
 from ._networks import value_of
@@ -77,13 +79,13 @@ class EpochRunner(CompiledEpochRunner):
         self._epoch = jax.jit(epoch)
         self._evaluate = jax.jit(evaluate)
 
-    def initial_state(self, trainable, non_trainable, learning_rate):
+    def initial_state(self, trainable, non_trainable, learning_rate, optimizer=None):
         jnp = self._jnp
+        if optimizer is None:
+            optimizer = [value_of(v) for v in self.optimizer.variables]
         optimizer_state = [
-            jnp.asarray(
-                learning_rate if v.name == "learning_rate" else value_of(v), v.dtype
-            )
-            for v in self.optimizer.variables
+            jnp.asarray(learning_rate if v.name == "learning_rate" else value, v.dtype)
+            for value, v in zip(optimizer, self.optimizer.variables)
         ]
         return (
             [jnp.asarray(w, "float32") for w in trainable],
@@ -93,6 +95,10 @@ class EpochRunner(CompiledEpochRunner):
             ],
             optimizer_state,
         )
+
+    @staticmethod
+    def optimizer_values(state):
+        return [np.asarray(value) for value in state[2]]
 
     def data(self, X):
         return self._jnp.asarray(padded_rows(X))

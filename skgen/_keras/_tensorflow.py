@@ -9,6 +9,8 @@ architecture and reused by every later fit, instead of tracing new graphs
 (about 1 s and 5 MiB each) for every estimator in a grid search.
 """
 
+import numpy as np
+
 from ._common import CompiledEpochRunner, batch_loss_function, padded_rows
 
 _BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam defaults
@@ -96,21 +98,32 @@ class EpochRunner(CompiledEpochRunner):
             input_signature=[trainable, non_trainable, data],
         )
 
-    def initial_state(self, trainable, non_trainable, learning_rate):
+    def initial_state(self, trainable, non_trainable, learning_rate, optimizer=None):
         tf = self._tf
         trainable = [tf.constant(w, tf.float32) for w in trainable]
         non_trainable = [
             tf.constant(value, v.dtype)
             for value, v in zip(non_trainable, self.model.non_trainable_variables)
         ]
-        zeros = [tf.zeros_like(w) for w in trainable]
-        optimizer = [
-            tf.constant(0.0),
-            zeros,
-            list(zeros),
-            tf.constant(learning_rate, tf.float32),
-        ]
-        return trainable, non_trainable, optimizer
+        if optimizer is None:
+            step = tf.constant(0.0)
+            m = [tf.zeros_like(w) for w in trainable]
+            v = list(m)
+        else:  # Keras' order: step, learning rate, (m, v) of each variable
+            step = tf.constant(float(optimizer[0]), tf.float32)
+            m = [tf.constant(value, tf.float32) for value in optimizer[2::2]]
+            v = [tf.constant(value, tf.float32) for value in optimizer[3::2]]
+        return (
+            trainable,
+            non_trainable,
+            [step, m, v, tf.constant(learning_rate, tf.float32)],
+        )
+
+    @staticmethod
+    def optimizer_values(state):
+        step, m, v, learning_rate = state[2]
+        moments = [np.asarray(value) for pair in zip(m, v) for value in pair]
+        return [np.asarray(step), np.asarray(learning_rate), *moments]
 
     def data(self, X):
         """The training rows as a float32 tensor padded to `padded_length`.

@@ -30,12 +30,12 @@ class EpochRunner:
     def _tensor(self, value, dtype):
         return self._torch.as_tensor(np.asarray(value, dtype=dtype))
 
-    def initial_state(self, trainable, non_trainable, learning_rate):
+    def initial_state(self, trainable, non_trainable, learning_rate, optimizer=None):
+        if optimizer is None:
+            optimizer = [value_of(v) for v in self.optimizer.variables]
         optimizer_state = [
-            self._tensor(
-                learning_rate if v.name == "learning_rate" else value_of(v), v.dtype
-            )
-            for v in self.optimizer.variables
+            self._tensor(learning_rate if v.name == "learning_rate" else value, v.dtype)
+            for value, v in zip(optimizer, self.optimizer.variables)
         ]
         return (
             [self._tensor(w, "float32") for w in trainable],
@@ -87,3 +87,7 @@ class EpochRunner:
             [t.detach().cpu().numpy() for t in trainable],
             [t.detach().cpu().numpy() for t in non_trainable],
         )
+
+    @staticmethod
+    def optimizer_values(state):
+        return [t.detach().cpu().numpy() for t in state[2]]

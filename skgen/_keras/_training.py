@@ -28,6 +28,21 @@ _RUNNER_MODULES = {"tensorflow": "_tensorflow", "jax": "_jax", "torch": "_torch"
 
 
 @dataclass
+class TrainingState:
+    """Where a fit ended, in NumPy arrays, for a later fit to go on from.
+
+    ``trainable`` and ``non_trainable`` are the values of the training
+    model's variables (weights; seed states and other statistics), and
+    ``optimizer`` Adam's state (see ``optimizer_values`` in
+    ``skgen._keras._common``).  Plain arrays: it pickles without Keras.
+    """
+
+    trainable: list
+    non_trainable: list
+    optimizer: list
+
+
+@dataclass
 class TrainingResult:
     """What :func:`train_network` returns."""
 
@@ -36,6 +51,7 @@ class TrainingResult:
     validation_loss_curve: list = None
     n_iter: int = 0
     best_epoch: int = 0
+    state: TrainingState = None
 
 
 def epoch_runner_class():
@@ -200,6 +216,7 @@ def train_network(
     tol=1e-4,
     verbose=0,
     trim_fraction=0.0,
+    initial_state=None,
 ):
     """Train the network described by ``spec`` on float rows ``X``.
 
@@ -229,6 +246,11 @@ def train_network(
         then stay badly reconstructed however long training runs; the loss
         curve is the mean loss of the rows kept.  The validation loss is
         never trimmed.
+    initial_state : TrainingState or None
+        Go on from the end of an earlier fit of the same architecture (its
+        ``result.state``): its weights, seed states and Adam's state, at
+        ``learning_rate``.  None starts from weights drawn from
+        ``random_state``.
 
     Returns
     -------
@@ -238,11 +260,25 @@ def train_network(
     if encoder is None and decoder is None:
         trainer = fit = _trainer(spec, batch_size, trim_fraction)
     else:
+        # A resumed fit overwrites the new models' weights: they are drawn
+        # from a stream of their own, so that the fit's stream goes on as if
+        # training had never stopped.
+        weights_rng = (
+            random_state if initial_state is None else np.random.RandomState(0)
+        )
         with _TRAINER_LOCK:  # Keras' model building is not thread-safe
-            fit = _UserNetworkFit(spec, encoder, decoder, random_state)
+            fit = _UserNetworkFit(spec, encoder, decoder, weights_rng)
         trainer = _user_trainer(fit, batch_size, trim_fraction)
     runner = trainer.runner
-    state = runner.initial_state(*fit.initial_values(random_state), learning_rate)
+    if initial_state is None:
+        state = runner.initial_state(*fit.initial_values(random_state), learning_rate)
+    else:
+        state = runner.initial_state(
+            initial_state.trainable,
+            initial_state.non_trainable,
+            learning_rate,
+            initial_state.optimizer,
+        )
     data = runner.data(X)
     val_data = None if X_val is None else runner.data(X_val)[: len(X_val)]
     result = TrainingResult(network=None, validation_loss_curve=None)
@@ -294,7 +330,9 @@ def train_network(
                     )
                 break
     final = best_state if X_val is not None else state
-    result.network = fit.network(*runner.values(final))
+    values = runner.values(final)
+    result.state = TrainingState(*values, runner.optimizer_values(final))
+    result.network = fit.network(*values)
     if not result.network.is_finite():
         raise TrainingDivergedError(
             "Training diverged: the network's weights are not finite. Lower "

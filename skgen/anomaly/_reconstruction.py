@@ -12,6 +12,11 @@ from .._base import (
     _atomic_fit,
     _document_network_parameters,
 )
+from .._incremental import (
+    WARM_START_CONSTRAINTS,
+    IncrementalMixin,
+    document_warm_start,
+)
 
 # contamination="auto" flags the rows beyond the upper whisker of a box plot
 # of the training errors: Q3 + _WHISKER * IQR (Tukey's fences).
@@ -28,8 +33,9 @@ def _error_fence(errors):
     return q3 + _WHISKER * (q3 - q1)
 
 
+@document_warm_start
 @_document_network_parameters(", and outputs codes of ``encoding_dim``")
-class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
+class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoencoder):
     """Outlier detector that flags the rows an autoencoder reconstructs badly.
 
     ``fit`` trains a dense autoencoder ``n_features -> hidden_layer_sizes ->
@@ -121,6 +127,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
     verbose : int, default=0
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
     %(network_parameters)s
+    %(warm_start)s
 
     Attributes
     ----------
@@ -128,7 +135,10 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         Threshold of the decision function:
         ``decision_function = score_samples - offset_``, and rows with a
         negative decision are outliers. ``-offset_`` is the largest
-        reconstruction error still counted as an inlier.
+        reconstruction error still counted as an inlier. :meth:`partial_fit`
+        sets it anew, by the same rule, from the errors of the rows it was
+        given under the network as trained after that call: a chunk of a few
+        hundred rows or more gives a stable threshold.
     network_ : DenseNetwork or KerasNetwork
         The trained network: skgen's dense one (float64 NumPy weights and
         its architecture), or one holding your ``encoder`` and ``decoder``.
@@ -212,6 +222,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
         **_CODE_LAYER_CONSTRAINTS,
+        **WARM_START_CONSTRAINTS,
         "contamination": [
             StrOptions({"auto"}),
             Interval(Real, 0, 0.5, closed="right"),
@@ -240,6 +251,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         verbose=0,
         encoder=None,
         decoder=None,
+        warm_start=False,
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -259,6 +271,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         self.verbose = verbose
         self.encoder = encoder
         self.decoder = decoder
+        self.warm_start = warm_start
 
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit
@@ -277,18 +290,24 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         -------
         self : ReconstructionAnomalyDetector
         """
+        self._fit(X, resume=self.warm_start)
+        return self
+
+    def _fit(self, X, **resume):
+        # The threshold comes from the rows of this call under the network
+        # as trained now: after a partial_fit, from the latest chunk.
         X = self._fit_network(
             X,
             latent_dim=self.encoding_dim,
             latent_activation=self.encoding_activation,
             trim_fraction=self.trim_fraction,
+            **resume,
         )
         errors = self._reconstruction_error(X)
         if self.contamination == "auto":
             self.offset_ = -float(_error_fence(errors))
         else:
             self.offset_ = float(np.percentile(-errors, 100.0 * self.contamination))
-        return self
 
     def score_samples(self, X):
         """Negative mean reconstruction error: the higher, the more normal.

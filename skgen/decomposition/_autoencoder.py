@@ -9,11 +9,17 @@ from .._base import (
     _atomic_fit,
     _document_network_parameters,
 )
+from .._incremental import (
+    WARM_START_CONSTRAINTS,
+    IncrementalMixin,
+    document_warm_start,
+)
 
 
+@document_warm_start
 @_document_network_parameters(", and outputs codes of ``encoding_dim``")
 class AutoencoderTransformer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseAutoencoder
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalMixin, BaseAutoencoder
 ):
     """Dense autoencoder as a scikit-learn transformer.
 
@@ -72,6 +78,7 @@ class AutoencoderTransformer(
     verbose : int, default=0
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
     %(network_parameters)s
+    %(warm_start)s
 
     Attributes
     ----------
@@ -115,6 +122,7 @@ class AutoencoderTransformer(
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
         **_CODE_LAYER_CONSTRAINTS,
+        **WARM_START_CONSTRAINTS,
     }
 
     def __init__(
@@ -136,6 +144,7 @@ class AutoencoderTransformer(
         verbose=0,
         encoder=None,
         decoder=None,
+        warm_start=False,
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -153,6 +162,7 @@ class AutoencoderTransformer(
         self.verbose = verbose
         self.encoder = encoder
         self.decoder = decoder
+        self.warm_start = warm_start
 
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit
@@ -168,12 +178,16 @@ class AutoencoderTransformer(
         -------
         self : AutoencoderTransformer
         """
+        self._fit(X, resume=self.warm_start)
+        return self
+
+    def _fit(self, X, **resume):
         self._fit_network(
             X,
             latent_dim=self.encoding_dim,
             latent_activation=self.encoding_activation,
+            **resume,
         )
-        return self
 
     def transform(self, X):
         """Latent codes of ``X``.

@@ -1,0 +1,59 @@
+"""What the first fit of a new architecture costs beyond its epochs.
+
+In a fresh process: the import of Keras, then, for a few small tables
+(``--rows`` rows of 8, 16 and 29 features), a first fit of a new
+architecture and a second fit of the same architecture with another seed.
+The second reuses the compiled trainer, so it costs the epochs alone; the
+difference is the tracing and compiling of the first.
+
+Run ``python benchmarks/bench_first_fit.py`` (``KERAS_BACKEND=jax`` for JAX).
+"""
+
+import argparse
+import os
+import time
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--epochs", type=int, default=20)
+    args = parser.parse_args()
+
+    import numpy as np
+
+    from skgen import AutoencoderTransformer
+    from skgen._keras import import_keras
+
+    tic = time.perf_counter()
+    keras = import_keras()
+    print(
+        f"backend {keras.backend.backend()}: import {time.perf_counter() - tic:.2f} s "
+        f"(load average {os.getloadavg()[0]:.1f})"
+    )
+    rng = np.random.RandomState(0)
+    for n_features in (8, 16, 29):
+        X = rng.normal(size=(args.rows, n_features)) @ rng.normal(
+            size=(n_features, n_features)
+        )
+        times = []
+        for seed in (0, 1):
+            estimator = AutoencoderTransformer(
+                encoding_dim=n_features // 4,
+                hidden_layer_sizes=(16,),
+                epochs=args.epochs,
+                random_state=seed,
+            )
+            tic = time.perf_counter()
+            estimator.fit(X)
+            times.append(time.perf_counter() - tic)
+        print(
+            f"{args.rows} x {n_features}, {args.epochs} epochs: first fit "
+            f"{times[0]:.2f} s, second {times[1]:.2f} s, first-fit overhead "
+            f"{times[0] - times[1]:.2f} s",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

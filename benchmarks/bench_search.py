@@ -1,0 +1,105 @@
+"""Does ``GridSearchCV(n_jobs=2)`` pay?  Parallel against serial search.
+
+The fraud autoencoder (``AutoencoderTransformer``, 29 -> code -> 29, batch
+128) is searched over ``encoding_dim`` in {4, 8, 12, 16} with 3-fold
+cross-validation (12 fits of 10 epochs) on ``make_transactions(50000,
+random_state=0)``.  Every search runs in a fresh Python process, as a user's
+script would, so each pays its own Keras import and compilations; the
+parallel one pays them again in each of its loky worker processes.  The
+modes alternate over ``--repeats`` rounds, and the ratio serial / parallel is
+taken within each round, so that a load that changes over minutes (a shared
+machine) hits both sides alike.
+
+Run ``python benchmarks/bench_search.py`` (``--quick``: 10,000 rows and 3
+epochs).  To measure another checkout (e.g. before a change), run the same
+script with ``PYTHONPATH`` pointing at it.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+GRID = {"encoding_dim": [4, 8, 12, 16]}
+CV = 3
+
+
+def worker(n_jobs, n_rows, epochs):
+    """One search in this process; print one JSON line."""
+    tic = time.perf_counter()
+    import numpy as np
+    from sklearn.model_selection import GridSearchCV
+
+    from skgen import AutoencoderTransformer
+    from skgen.datasets import make_transactions
+
+    X, _ = make_transactions(n_rows, random_state=0, return_X_y=True)
+    X = np.asarray(X)
+    search = GridSearchCV(
+        AutoencoderTransformer(epochs=epochs, random_state=0),
+        GRID,
+        cv=CV,
+        n_jobs=n_jobs,
+        refit=False,
+    )
+    start = time.perf_counter()
+    search.fit(X)
+    print(
+        json.dumps(
+            {
+                "n_jobs": n_jobs,
+                "search_s": time.perf_counter() - start,
+                "total_s": time.perf_counter() - tic,
+                "scores": search.cv_results_["mean_test_score"].tolist(),
+            }
+        )
+    )
+
+
+def run(n_jobs, n_rows, epochs):
+    command = [sys.executable, __file__, "--worker", str(n_jobs)]
+    command += ["--rows", str(n_rows), "--epochs", str(epochs)]
+    out = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--rows", type=int, default=None)
+    parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    n_rows = args.rows or (10_000 if args.quick else 50_000)
+    epochs = args.epochs or (3 if args.quick else 10)
+    if args.worker is not None:
+        worker(args.worker, n_rows, epochs)
+        return
+    print(
+        f"{CV * len(GRID['encoding_dim'])} fits of {epochs} epochs on {n_rows:,} "
+        f"rows; {os.cpu_count()} cores; load average at start "
+        f"{os.getloadavg()[0]:.1f}"
+    )
+    ratios = []
+    for round_ in range(args.repeats):
+        serial, parallel = run(1, n_rows, epochs), run(2, n_rows, epochs)
+        # The pools differ in size, so XLA may split sums differently.
+        difference = max(
+            abs(a - b) / abs(a) for a, b in zip(serial["scores"], parallel["scores"])
+        )
+        ratios.append(serial["search_s"] / parallel["search_s"])
+        print(
+            f"round {round_ + 1}: n_jobs=1 {serial['search_s']:.1f} s, "
+            f"n_jobs=2 {parallel['search_s']:.1f} s, ratio {ratios[-1]:.2f}, "
+            f"scores differ by {difference:.1e} (relative) "
+            f"(load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+    print(f"speed-up of n_jobs=2: {', '.join(f'{r:.2f}' for r in ratios)}")
+
+
+if __name__ == "__main__":
+    main()
