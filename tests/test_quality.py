@@ -34,4 +34,7 @@ def test_autoencoder_beats_pca_on_held_out_digits():
     # About 0.6 of PCA's error with these settings: 0.8 leaves room for
     # float32 differences between CPUs without letting a near tie pass.
     assert ae_mse < 0.8 * pca_mse
-    assert ae_accuracy >= pca_accuracy
+    # The codes classify as well as PCA's, within 0.01 (4 of the 450
+    # held-out digits): accuracy moves by a digit or two with float32
+    # rounding, which the backend's fused kernels may order differently.
+    assert ae_accuracy >= pca_accuracy - 0.01

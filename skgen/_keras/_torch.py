@@ -7,6 +7,8 @@ best epoch, for early stopping).  The interface is described in
 ``skgen._keras._common``.
 """
 
+import threading
+
 import numpy as np
 
 from ._common import batch_loss_function, padded_rows
@@ -26,6 +28,10 @@ class EpochRunner:
         self.optimizer = keras.optimizers.Adam()
         self.optimizer.build(model.trainable_variables)
         self._batch_loss = batch_loss_function(model, loss_fn, trim_fraction)
+        # Keras' PyTorch optimizer is not safe to apply from two threads at
+        # once (fits in threads diverged from sequential ones); the eager
+        # loop holds the GIL anyway, so one epoch at a time costs nothing.
+        self._lock = threading.Lock()
 
     def _tensor(self, value, dtype):
         return self._torch.as_tensor(np.asarray(value, dtype=dtype))
@@ -50,6 +56,10 @@ class EpochRunner:
         return self._torch.from_numpy(padded_rows(X))
 
     def run_epoch(self, state, X, n_rows, order):
+        with self._lock:
+            return self._run_epoch(state, X, n_rows, order)
+
+    def _run_epoch(self, state, X, n_rows, order):
         torch = self._torch
         trainable, non_trainable, optimizer_state = (
             [t.detach().clone() for t in part] for part in state
