@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._network import DenseNetwork, glorot_uniform_weights
+from .._network import DenseNetwork, glorot_uniform_weights, initial_embeddings
 from ..exceptions import TrainingDivergedError
 from ._import import import_keras, silence_native_stderr
 from ._networks import (
@@ -65,7 +65,7 @@ class _Trainer:
         self.model = training_model(encoder, decoder, spec.variational)
         self.runner = epoch_runner_class()(
             self.model,
-            functools.partial(per_row_loss, spec.variational, spec.beta),
+            functools.partial(per_row_loss, spec),
             batch_size,
             trim_fraction,
         )
@@ -96,10 +96,13 @@ class _DenseTrainer(_Trainer):
         super().__init__(encoder, decoder, spec, batch_size, trim_fraction)
 
     def initial_values(self, random_state):
-        weights = glorot_uniform_weights(self.spec, random_state)
+        weights = [list(pair) for pair in glorot_uniform_weights(self.spec, random_state)]
+        # Drawn after the dense weights: a network without embeddings draws
+        # exactly what it always drew.
+        tables = [[table] for table in initial_embeddings(self.spec, random_state)]
         with self.lock:
-            for layer, (kernel, bias) in zip(self.layers, weights):
-                layer.set_weights([kernel, bias])
+            for layer, values in zip(self.layers, tables + weights):
+                layer.set_weights(values)
             trainable = [value_of(v) for v in self.model.trainable_variables]
         return trainable, seed_states(self.model, random_state)
 
@@ -107,7 +110,12 @@ class _DenseTrainer(_Trainer):
         with self.lock:
             self._assign(trainable, non_trainable)
             weights = [[value_of(w) for w in layer.weights] for layer in self.layers]
-        return DenseNetwork(self.spec, weights)
+        n_tables = len(self.spec.embeddings)
+        return DenseNetwork(
+            self.spec,
+            weights[n_tables:],
+            embeddings=[table for (table,) in weights[:n_tables]],
+        )
 
 
 class _UserNetworkFit:

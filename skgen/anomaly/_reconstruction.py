@@ -8,8 +8,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._base import (
     _CODE_LAYER_CONSTRAINTS,
+    _HANDLE_UNKNOWN_CONSTRAINTS,
     BaseAutoencoder,
     _atomic_fit,
+    _document_categorical_features,
     _document_network_parameters,
 )
 
@@ -28,6 +30,7 @@ def _error_fence(errors):
     return q3 + _WHISKER * (q3 - q1)
 
 
+@_document_categorical_features
 @_document_network_parameters(", and outputs codes of ``encoding_dim``")
 class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
     """Outlier detector that flags the rows an autoencoder reconstructs badly.
@@ -121,6 +124,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
     verbose : int, default=0
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
     %(network_parameters)s
+    %(categorical_features)s
+    %(handle_unknown)s
 
     Attributes
     ----------
@@ -212,6 +217,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
         **_CODE_LAYER_CONSTRAINTS,
+        **_HANDLE_UNKNOWN_CONSTRAINTS,
         "contamination": [
             StrOptions({"auto"}),
             Interval(Real, 0, 0.5, closed="right"),
@@ -240,6 +246,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         verbose=0,
         encoder=None,
         decoder=None,
+        categorical_features="from_dtype",
+        handle_unknown="error",
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -259,6 +267,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, BaseAutoencoder):
         self.verbose = verbose
         self.encoder = encoder
         self.decoder = decoder
+        self.categorical_features = categorical_features
+        self.handle_unknown = handle_unknown
 
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit

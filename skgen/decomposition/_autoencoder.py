@@ -5,12 +5,15 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit
 
 from .._base import (
     _CODE_LAYER_CONSTRAINTS,
+    _HANDLE_UNKNOWN_CONSTRAINTS,
     BaseAutoencoder,
     _atomic_fit,
+    _document_categorical_features,
     _document_network_parameters,
 )
 
 
+@_document_categorical_features
 @_document_network_parameters(", and outputs codes of ``encoding_dim``")
 class AutoencoderTransformer(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseAutoencoder
@@ -72,6 +75,8 @@ class AutoencoderTransformer(
     verbose : int, default=0
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
     %(network_parameters)s
+    %(categorical_features)s
+    %(handle_unknown)s
 
     Attributes
     ----------
@@ -115,6 +120,7 @@ class AutoencoderTransformer(
     _parameter_constraints: dict = {
         **BaseAutoencoder._parameter_constraints,
         **_CODE_LAYER_CONSTRAINTS,
+        **_HANDLE_UNKNOWN_CONSTRAINTS,
     }
 
     def __init__(
@@ -136,6 +142,8 @@ class AutoencoderTransformer(
         verbose=0,
         encoder=None,
         decoder=None,
+        categorical_features="from_dtype",
+        handle_unknown="error",
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -153,6 +161,8 @@ class AutoencoderTransformer(
         self.verbose = verbose
         self.encoder = encoder
         self.decoder = decoder
+        self.categorical_features = categorical_features
+        self.handle_unknown = handle_unknown
 
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit
