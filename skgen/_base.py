@@ -458,14 +458,25 @@ class BaseAutoencoder(BaseEstimator):
             for block in blocks
             if block.head == EMBEDDING
         )
+        self._fit_continuous_encoding(*self.codec_.encode(X))
         return self._table_rows(X), outputs, embeddings
 
     def _table_rows(self, X):
         """Network inputs and the missing mask of a mixed table's rows."""
         encoded, missing = self.codec_.encode(X)
+        encoded = self._continuous_encoding(encoded, missing)
         return np.hstack(
             [encoded, missing[:, self.indicator_columns_], missing]
         ).astype(np.float64)
+
+    # How the network sees the codec's continuous columns (min-max scaled):
+    # as they are here; a subclass may map them further (the oversampler's
+    # normal scores).
+    def _fit_continuous_encoding(self, encoded, missing):
+        pass
+
+    def _continuous_encoding(self, encoded, missing):
+        return encoded
 
     def _encoded_from_outputs(self, predicted, random_state=None):
         """The codec's encoded rows, and the missing mask, from the network's
