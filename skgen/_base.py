@@ -343,11 +343,10 @@ class BaseAutoencoder(BaseEstimator):
                 len(X),
                 8 * X.shape[1],
             )
+        n_inputs = X_scaled.shape[1]
         hidden = self._validate_hidden_layer_sizes()
         if not variational:
-            self._warn_if_no_bottleneck(
-                X_scaled.shape[1], min((*hidden, int(latent_dim)))
-            )
+            self._warn_if_no_bottleneck(n_inputs, min((*hidden, int(latent_dim))))
         rng = random_state
         if rng is None:
             rng = check_random_state(self.random_state)
@@ -366,7 +365,7 @@ class BaseAutoencoder(BaseEstimator):
         del X_scaled  # the split's copies replace it
 
         spec = NetworkSpec(
-            n_features=X_scaled.shape[1] if not outputs else self._n_network_inputs,
+            n_features=n_inputs,
             hidden_layer_sizes=hidden,
             latent_dim=int(latent_dim),
             activation=self.activation,

@@ -12,6 +12,10 @@ import numpy as np
 from scipy.special import softmax
 from sklearn.utils.parallel import _threadpool_controller_decorator
 
+# The output heads of a mixed table's columns: what activation turns a
+# block's outputs into its prediction, and which loss trains it.
+from ._columns import BERNOULLI, CONTINUOUS, EMBEDDING, SOFTMAX
+
 
 def _sigmoid(x):
     # 1 / (1 + exp(-x)) on NumPy's vectorised exp: within 2 ulp of
@@ -37,15 +41,6 @@ ACTIVATIONS = {
 MIN_DECODER_VARIANCE = 1e-4
 
 
-# The output heads of a mixed table's columns (see `skgen._columns`): what
-# activation turns a block's outputs into its prediction, and which loss
-# trains it.
-CONTINUOUS, BERNOULLI, SOFTMAX, EMBEDDING = (
-    "continuous",
-    "bernoulli",
-    "softmax",
-    "embedding",
-)
 
 
 @dataclass(frozen=True)
@@ -169,6 +164,44 @@ class NetworkSpec:
         """
         units = sum(units for _, units, _ in self.dense_layers())
         return 8 * (units + 3 * max(self.n_features, self.n_outputs))
+
+
+def prior_output_bias(spec, X):
+    """Initial biases of the decoder's last layer for a mixed table's rows
+    ``X``: each bernoulli and categorical block starts at the logits of its
+    observed frequencies (continuous ones at zero).
+
+    A network then predicts the columns' marginal distributions, and the
+    missingness indicators their missing rates, from its first step: a
+    small class's VAE, trained for few steps, would otherwise keep its
+    initial probability of 1/2 (or 1/k) too long, and generate rare
+    categories and missing cells far too often.
+    """
+    bias = np.zeros(spec.n_outputs)
+    start = 0
+    for block in spec.outputs:
+        part = slice(start, start + block.n_outputs)
+        start = part.stop
+        if block.head == CONTINUOUS:
+            continue
+        observed = np.ones(len(X), dtype=bool)
+        if block.missing >= 0:
+            observed = X[:, block.missing] < 0.5
+        target = X[observed, block.target : block.target + block.width]
+        if block.head == EMBEDDING:
+            index = target[:, 0].astype(np.intp)
+            counts = np.bincount(index[index < block.n_outputs], minlength=block.n_outputs)
+        else:
+            counts = target.sum(axis=0)
+        # Add-one smoothing keeps the logits finite for a level (or an
+        # outcome) never seen.
+        n = max(len(target), 1)
+        if block.head == BERNOULLI:
+            p = (counts + 0.5) / (n + 1.0)
+            bias[part] = np.log(p) - np.log1p(-p)
+        else:
+            bias[part] = np.log((counts + 0.5) / (n + 0.5 * block.n_outputs))
+    return bias
 
 
 def activate_outputs(spec, outputs):

@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._network import DenseNetwork, glorot_uniform_weights, initial_embeddings
+from .._network import (
+    DenseNetwork,
+    glorot_uniform_weights,
+    initial_embeddings,
+    prior_output_bias,
+)
 from ..exceptions import TrainingDivergedError
 from ._import import import_keras, silence_native_stderr
 from ._networks import (
@@ -74,8 +79,9 @@ class _Trainer:
         self.compiled_lengths = set()
         self.lock = threading.Lock()
 
-    def initial_values(self, random_state):
-        """NumPy ``(trainable, non_trainable)`` values that start a fit."""
+    def initial_values(self, random_state, X=None):
+        """NumPy ``(trainable, non_trainable)`` values that start a fit on
+        rows ``X``."""
         with self.lock:
             trainable = [value_of(v) for v in self.model.trainable_variables]
         return trainable, seed_states(self.model, random_state)
@@ -95,8 +101,10 @@ class _DenseTrainer(_Trainer):
         encoder, decoder, self.layers = build_dense_models(spec)
         super().__init__(encoder, decoder, spec, batch_size, trim_fraction)
 
-    def initial_values(self, random_state):
+    def initial_values(self, random_state, X=None):
         weights = [list(pair) for pair in glorot_uniform_weights(self.spec, random_state)]
+        if self.spec.outputs:
+            weights[-1][1] = prior_output_bias(self.spec, X)
         # Drawn after the dense weights: a network without embeddings draws
         # exactly what it always drew.
         tables = [[table] for table in initial_embeddings(self.spec, random_state)]
@@ -250,7 +258,7 @@ def train_network(
             fit = _UserNetworkFit(spec, encoder, decoder, random_state)
         trainer = _user_trainer(fit, batch_size, trim_fraction)
     runner = trainer.runner
-    state = runner.initial_state(*fit.initial_values(random_state), learning_rate)
+    state = runner.initial_state(*fit.initial_values(random_state, X), learning_rate)
     data = runner.data(X)
     val_data = None if X_val is None else runner.data(X_val)[: len(X_val)]
     result = TrainingResult(network=None, validation_loss_curve=None)
