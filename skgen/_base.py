@@ -153,6 +153,8 @@ def needs_table_codec(X, categorical_features="from_dtype"):
     if hasattr(X, "toarray") or hasattr(X, "tocsr"):  # sparse
         return False
     X = np.asarray(X)
+    if X.dtype.kind in "US":  # strings
+        return True
     if X.dtype.kind == "O":
         try:
             X = X.astype(np.float64)

@@ -270,8 +270,8 @@ class _ClassVAE(BaseAutoencoder):
 def _warn_copies(n_copies):
     warnings.warn(
         f"{n_copies} generated row(s) equal a training row after "
-        f"{_MAX_REDRAWS} redraws: the integer columns have too few levels to "
-        "make new rows.",
+        f"{_MAX_REDRAWS} redraws: the columns have too few distinct values "
+        "(integers, categories, missing cells) to make new rows.",
         UserWarning,
     )
 
