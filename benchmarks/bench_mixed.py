@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 import pandas as pd
 from _mixeddata import MIXED_DEVELOPMENT_LIST, load_mixed
-from imblearn.over_sampling import SMOTENC
+from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC
 from sklearn.compose import make_column_transformer
 from sklearn.ensemble import (
     HistGradientBoostingClassifier,
@@ -46,8 +46,8 @@ from skgen.metrics import dcr_ratio, detection_auc
 
 
 def plain(X):
-    """``X`` with pandas' nullable dtypes as NumPy floats and objects (with
-    NaN), which scikit-learn's imputers and encoders take."""
+    """``X`` with numbers as float64 and the other columns (bools too) as
+    objects with NaN for missing, which scikit-learn's imputers take."""
     X = X.copy()
     for column in X.columns:
         dtype = X[column].dtype
@@ -57,7 +57,7 @@ def plain(X):
             dtype
         ):
             X[column] = X[column].astype(np.float64)
-        elif not isinstance(dtype, np.dtype) or dtype == object:
+        else:
             X[column] = X[column].astype(object).where(X[column].notna(), np.nan)
     return X
 
@@ -92,10 +92,10 @@ def imputed(X_train, X):
     X = plain(X)
     for column in X.columns:
         if column in numeric_columns(X_train):
-            fill = plain(X_train)[column].median()
+            X[column] = X[column].fillna(plain(X_train)[column].median())
         else:
             fill = plain(X_train)[column].mode().iloc[0]
-        X[column] = X[column].fillna(fill)
+            X[column] = X[column].astype(object).where(X[column].notna(), fill)
     return X
 
 
@@ -105,12 +105,12 @@ def resample(method, X, y, seed):
     if method == "SMOTENC":
         X_filled = imputed(X, X)
         categorical = [c for c in X.columns if c not in numeric_columns(X)]
-        if not categorical:
-            from imblearn.over_sampling import SMOTE
-
-            return SMOTE(random_state=seed).fit_resample(X_filled, y)
         for c in categorical:
             X_filled[c] = X_filled[c].astype(str)
+        if not categorical:
+            return SMOTE(random_state=seed).fit_resample(X_filled, y)
+        if len(categorical) == X.shape[1]:  # SMOTENC needs a number
+            return SMOTEN(random_state=seed).fit_resample(X_filled, y)
         return SMOTENC(categorical, random_state=seed).fit_resample(X_filled, y)
     return VAEOversampler(random_state=seed).fit_resample(X, y)
 
