@@ -94,6 +94,14 @@ class AutoencoderTransformer(
         Epochs run.
     data_min_, data_max_, data_range_ : ndarray of shape (n_features_in_,)
         Per-column minimum, maximum and range of the training rows.
+        Absent for a mixed table, whose ``codec_`` holds them.
+    codec_ : TableCodec
+        Only for a mixed table (see ``categorical_features``): each column's
+        kind, levels, range and missing rate, and the way to and from the
+        network's encoded rows.
+    indicator_columns_ : ndarray of int
+        Only for a mixed table: the columns with missing values in ``fit``,
+        whose missingness indicators the network reads and predicts.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)

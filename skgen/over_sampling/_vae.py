@@ -394,8 +394,10 @@ class VAEOversampler(BaseOverSampler):
         encoder and decoder work on scaled normal scores.
     loss_curves_ : dict
         Mean training loss of each epoch (list of float), per class.
-    integer_columns_ : ndarray of bool of shape (n_features_in_,)
-        Columns with an integer dtype, whose generated values are rounded.
+    integer_columns_ : ndarray of bool of shape (n_features_in_,) or None
+        Columns with an integer dtype, whose generated values are rounded;
+        None for a mixed table, whose class VAEs' ``codec_`` read each
+        column's kind (and write integers whole).
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -410,6 +412,14 @@ class VAEOversampler(BaseOverSampler):
 
     Notes
     -----
+    **Mixed tables** (see ``categorical_features``): each class's VAE has
+    its own ``skgen._columns.TableCodec``, so generated categories are the
+    class's observed ones, integers are whole and inside the class's range,
+    bools are bools, and each column is missing at the class's rate (its
+    missingness indicator is drawn).  Numeric columns keep their normal
+    scores (of their observed values).  The output has the input's columns
+    and dtypes; a column with no observed value in a class is an error.
+
     A class needs at least two rows.  Sparse input is densified one class at
     a time, and the output is sparse again.
 
