@@ -317,19 +317,23 @@ class BaseAutoencoder(BaseEstimator):
         beta=1.0,
         random_state=None,
         trim_fraction=0.0,
+        table=False,
     ):
         """Validate and scale ``X``, train, and set the fitted attributes.
 
         ``random_state`` is the fit's ``RandomState``; a caller that needs more
         draws after training (a sampler) passes its own so the stream goes on.
         ``trim_fraction`` is passed to `skgen._keras.train_network`.
+        ``table`` treats ``X`` as a mixed table even when it is numbers only.
         Returns the validated rows ``X``.
         """
         from ._keras import train_network  # imports Keras: only when fitting
 
         vars(self).pop("codec_", None)
         outputs, embeddings = (), ()
-        if needs_table_codec(X, getattr(self, "categorical_features", "from_dtype")):
+        if table or needs_table_codec(
+            X, getattr(self, "categorical_features", "from_dtype")
+        ):
             X, outputs, embeddings = self._fit_table(X)
             X_scaled = self._scale(X).astype(np.float32)
         else:

@@ -272,3 +272,13 @@ def test_numpy_object_tables():
     ae = AutoencoderTransformer(encoding_dim=1, epochs=2, random_state=0).fit(X)
     assert ae.transform(X).shape == (60, 1)
     assert ae.inverse_transform(ae.transform(X)).dtype == object
+
+
+def test_missing_values_in_one_class_only():
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.normal(size=60), "b": rng.normal(size=60)})
+    y = np.r_[np.zeros(45), np.ones(15)].astype(int)
+    X.loc[:9, "a"] = np.nan  # in the majority class only
+    X_res, y_res = VAEOversampler(epochs=2, random_state=0).fit_resample(X, y)
+    assert X_res.shape == (90, 2) and X_res.iloc[60:].notna().all().all()
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()

@@ -77,6 +77,7 @@ class _ClassVAE(BaseAutoencoder):
             variational=True,
             beta=self.beta,
             random_state=random_state,
+            table=True,  # a class's rows may be numbers only
         )
         inputs = rows[:, : self._n_network_inputs]
         mean, log_var = self._forward(self.network_.encode_distribution, rows)
