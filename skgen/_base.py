@@ -12,16 +12,31 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
 
 from ._columns import (
+    EMBEDDING,
+    SOFTMAX,
+    TableCodec,
     fit_min_max,
     min_max_divisor,
     scale_min_max,
     scaled_limit,
     unscale_min_max,
 )
-from ._network import ACTIVATIONS, NetworkSpec
+from ._network import (
+    ACTIVATIONS,
+    BERNOULLI,
+    NetworkSpec,
+    OutputBlock,
+    block_errors,
+)
 from .exceptions import TrainingDivergedError
 
 _ACTIVATION = [StrOptions(set(ACTIVATIONS))]
@@ -37,6 +52,20 @@ _CODE_LAYER_CONSTRAINTS = {
 # checked for collapse and divergence: enough to see whether its
 # reconstructions vary from row to row, and cheap next to training.
 _CHECKED_ROWS = 1024
+
+# The unknown-category policy of the estimators that read new rows.
+_HANDLE_UNKNOWN_CONSTRAINTS = {"handle_unknown": [StrOptions({"error", "ignore"})]}
+
+_HANDLE_UNKNOWN_DOC = """\
+    handle_unknown : {"error", "ignore"}, default="error"
+        What to do with a category not seen in ``fit``, as
+        :class:`~sklearn.preprocessing.OneHotEncoder` does: ``"error"``
+        raises a ``ValueError`` naming the column; ``"ignore"`` encodes it
+        as no level (all one-hot cells zero), so the network reads the rest
+        of the row, and its column's reconstruction error counts it as a
+        level predicted with probability 0 (at least 1, the largest error a
+        seen category can get being 2).
+"""
 
 # Every column is scaled to the range [0, 1], so predicting the column means
 # costs a mean squared error of at most 0.25.  A network whose reconstructions
@@ -89,6 +118,75 @@ def _document_network_parameters(encoder_output):
         return cls
 
     return decorate
+
+
+_CATEGORICAL_FEATURES_DOC = """\
+    categorical_features : "from_dtype" or array-like, default="from_dtype"
+        Which columns are categorical: ``"from_dtype"`` reads it from a
+        DataFrame's dtypes (``category``, ``string``/``str`` and ``object``
+        strings are categorical; ``bool``/``boolean`` columns are modelled as
+        Bernoulli, integer ones as numbers written back whole), as
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` does.
+        Otherwise the categorical columns by position, boolean mask or name.
+        Such tables, and tables with missing values (NaN, None, ``pd.NA``),
+        are handled by ``skgen._columns.TableCodec``: categories are one-hot
+        with a softmax output and cross-entropy (above 100 levels the
+        encoder looks up a learned embedding of the level instead), bools
+        get a sigmoid output and binary cross-entropy, missing cells are left
+        out of the loss and, for columns with missing values, a missingness
+        indicator is an input and a Bernoulli output.  A table of numbers
+        only, without missing values, is modelled as before.
+"""
+
+
+def _document_categorical_features(cls):
+    """Class decorator: put the shared ``categorical_features`` docs where
+    the docstring says ``%(categorical_features)s``."""
+    cls.__doc__ = cls.__doc__.replace(
+        "    %(categorical_features)s\n", _CATEGORICAL_FEATURES_DOC
+    ).replace("    %(handle_unknown)s\n", _HANDLE_UNKNOWN_DOC)
+    return cls
+
+
+def needs_table_codec(X, categorical_features="from_dtype"):
+    """Whether ``X`` is a mixed table: categorical, bool or nullable columns,
+    strings, or missing values (or categorical columns named).
+
+    Arrays of numbers without missing values go the numeric way (validated
+    and min-max scaled as before); so do inputs ``check_array`` must reject
+    (complex numbers, objects that are neither strings nor numbers), so that
+    its errors stay those of scikit-learn.
+    """
+    if not (isinstance(categorical_features, str) or len(categorical_features) == 0):
+        return True
+    if hasattr(X, "dtypes") and hasattr(X, "columns"):  # a DataFrame
+        plain = all(
+            isinstance(dtype, np.dtype) and dtype.kind in "fiu" for dtype in X.dtypes
+        )
+        if not plain:
+            return True
+        return bool(X.isna().to_numpy().any())
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):  # sparse
+        return False
+    X = np.asarray(X)
+    if X.dtype.kind in "US":  # strings
+        return True
+    if X.dtype.kind == "O":
+        try:
+            X = X.astype(np.float64)
+        except ValueError:  # strings
+            return True
+        except TypeError:
+            return False
+    if X.dtype.kind == "f":
+        return bool(np.isnan(X).any())
+    return False
+
+
+def _embedding_dim(n_levels):
+    """Width of a level's learned vector: about the square root of the
+    number of levels, at most 16."""
+    return int(min(16, np.ceil(np.sqrt(n_levels))))
 
 
 def _atomic_fit(fit):
@@ -206,7 +304,13 @@ class BaseAutoencoder(BaseEstimator):
         "verbose": ["verbose"],
         "encoder": [None, callable],
         "decoder": [None, callable],
+        "categorical_features": [StrOptions({"from_dtype"}), "array-like"],
     }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # a mixed table's missing cells
+        return tags
 
     # --- fitting -----------------------------------------------------------
     def _validate_hidden_layer_sizes(self):
@@ -231,6 +335,7 @@ class BaseAutoencoder(BaseEstimator):
         trim_fraction=0.0,
         resume=False,
         partial=False,
+        table=False,
     ):
         """Validate and scale ``X``, train, and set the fitted attributes.
 
@@ -240,35 +345,56 @@ class BaseAutoencoder(BaseEstimator):
         ``resume`` (``warm_start``) goes on from the end of the previous fit,
         if any: its scaling, weights, Adam's state and random stream.
         ``partial`` (``partial_fit``) resumes for one epoch without early
-        stopping.  Returns the validated rows ``X``.
+        stopping.  ``table`` treats ``X`` as a mixed table even when it is
+        numbers only.  Returns the validated rows ``X``.
         """
         from ._keras import train_network  # imports Keras: only when fitting
 
-        resume = (resume or partial) and hasattr(self, "_training_state")
-        with _quiet_finiteness_check():
-            X = validate_data(
-                self,
-                X,
-                dtype=[np.float64, np.float32],
-                ensure_min_samples=1 if resume else 2,
-                reset=not resume,
+        is_table = table or needs_table_codec(
+            X, getattr(self, "categorical_features", "from_dtype")
+        )
+        if is_table and (resume or partial):
+            raise ValueError(
+                "partial_fit and warm_start take numeric tables without "
+                "missing values; this one has categorical, bool or missing "
+                "values. Fit it with warm_start=False, or encode and impute "
+                "it first."
             )
+        resume = (resume or partial) and hasattr(self, "_training_state")
+        outputs, embeddings = (), ()
+        if is_table:
+            vars(self).pop("codec_", None)
+            X, outputs, embeddings = self._fit_table(X)
+            X_scaled = self._scale(X).astype(np.float32)
+        else:
+            if not resume:
+                vars(self).pop("codec_", None)
+            with _quiet_finiteness_check():
+                X = validate_data(
+                    self,
+                    X,
+                    dtype=[np.float64, np.float32],
+                    ensure_min_samples=1 if resume else 2,
+                    reset=not resume,
+                )
+            if not resume:
+                self._fit_scaler(X)
+
+            # Training runs in float32: scaling a chunk at a time never holds
+            # a float64 copy of all rows (the float32 rows are half the
+            # input).  Rows of a resumed fit may leave the range the scaling
+            # was fitted on; training sees them clipped to it (a first fit's
+            # rows are in it already), so an extreme value cannot blow up the
+            # float32 loss.
+            def scaled_chunk(rows):
+                chunk = self._scale(X[rows])
+                return np.clip(chunk, 0.0, 1.0, out=chunk).astype(np.float32)
+
+            X_scaled = map_row_chunks(scaled_chunk, len(X), 8 * X.shape[1])
+        n_inputs = X_scaled.shape[1]
         hidden = self._validate_hidden_layer_sizes()
         if not variational and not resume:
-            self._warn_if_no_bottleneck(X.shape[1], min((*hidden, int(latent_dim))))
-        if not resume:
-            self._fit_scaler(X)
-
-        # Training runs in float32: scaling a chunk at a time never holds a
-        # float64 copy of all rows (the float32 rows are half the input).
-        # Rows of a resumed fit may leave the range the scaling was fitted
-        # on; training sees them clipped to it (a first fit's rows are in it
-        # already), so an extreme value cannot blow up the float32 loss.
-        def scaled_chunk(rows):
-            chunk = self._scale(X[rows])
-            return np.clip(chunk, 0.0, 1.0, out=chunk).astype(np.float32)
-
-        X_scaled = map_row_chunks(scaled_chunk, len(X), 8 * X.shape[1])
+            self._warn_if_no_bottleneck(n_inputs, min((*hidden, int(latent_dim))))
         rng = random_state
         if rng is None:
             rng = (
@@ -291,7 +417,7 @@ class BaseAutoencoder(BaseEstimator):
         del X_scaled  # the split's copies replace it
 
         spec = NetworkSpec(
-            n_features=X.shape[1],
+            n_features=n_inputs,
             hidden_layer_sizes=hidden,
             latent_dim=int(latent_dim),
             activation=self.activation,
@@ -299,6 +425,8 @@ class BaseAutoencoder(BaseEstimator):
             output_activation=self.output_activation,
             variational=variational,
             beta=float(beta),
+            outputs=outputs,
+            embeddings=embeddings,
         )
         if resume and spec != self._training_spec:
             raise ValueError(
@@ -346,6 +474,141 @@ class BaseAutoencoder(BaseEstimator):
         self._random_state = copy.deepcopy(rng)
         return X
 
+    # --- mixed tables --------------------------------------------------------
+    # A mixed table reaches the network as its encoded rows (``codec_``)
+    # followed by the missingness indicators of the columns with missing
+    # values in fit (``indicator_columns_``).  The estimator's validated rows
+    # carry, after these network inputs, the missing mask of every original
+    # column, which the reconstruction errors skip.
+    def _fit_table(self, X):
+        """Fit ``codec_`` and describe the network's outputs.
+
+        Returns the validated rows (network inputs and missing mask), the
+        `OutputBlock` tuple and the embeddings of ``NetworkSpec``.
+        """
+        if self.encoder is not None or self.decoder is not None:
+            raise ValueError(
+                "Your own encoder or decoder takes numeric tables without "
+                "missing values only; this one has categorical, bool or "
+                "missing values. Encode and impute it first, or leave "
+                "encoder and decoder at None."
+            )
+        _check_n_features(self, X, reset=True)
+        _check_feature_names(self, X, reset=True)
+        if len(X) < 2:
+            raise ValueError(
+                f"Found array with {len(X)} sample(s) while a minimum of 2 is "
+                f"required by {type(self).__name__}."
+            )
+        for fitted in ("data_min_", "data_max_", "data_range_"):
+            vars(self).pop(fitted, None)
+        self.codec_ = TableCodec(
+            categorical_features=self.categorical_features,
+            handle_unknown=getattr(self, "handle_unknown", "error"),
+        ).fit(X)
+        blocks = self.codec_.blocks_
+        self.indicator_columns_ = np.array(
+            [b.index for b in blocks if b.missing_rate > 0], dtype=np.intp
+        )
+        n_encoded = self.codec_.n_encoded_
+        self._n_network_inputs = n_encoded + len(self.indicator_columns_)
+        indicator_of = {
+            column: n_encoded + k for k, column in enumerate(self.indicator_columns_)
+        }
+        outputs = tuple(
+            OutputBlock(
+                head=block.head,
+                target=block.columns.start,
+                width=block.width,
+                n_outputs=block.n_levels if block.head == EMBEDDING else block.width,
+                missing=indicator_of.get(block.index, -1),
+            )
+            for block in blocks
+        ) + tuple(
+            OutputBlock(BERNOULLI, target=column, width=1, n_outputs=1)
+            for column in indicator_of.values()
+        )
+        embeddings = tuple(
+            (block.columns.start, block.n_levels + 1, _embedding_dim(block.n_levels))
+            for block in blocks
+            if block.head == EMBEDDING
+        )
+        self._fit_continuous_encoding(*self.codec_.encode(X))
+        return self._table_rows(X), outputs, embeddings
+
+    def _table_rows(self, X):
+        """Network inputs and the missing mask of a mixed table's rows."""
+        encoded, missing = self.codec_.encode(X)
+        encoded = self._continuous_encoding(encoded, missing)
+        return np.hstack(
+            [encoded, missing[:, self.indicator_columns_], missing]
+        ).astype(np.float64)
+
+    # How the network sees the codec's continuous columns (min-max scaled):
+    # as they are here; a subclass may map them further (the oversampler's
+    # normal scores).
+    def _fit_continuous_encoding(self, encoded, missing):
+        pass
+
+    def _continuous_encoding(self, encoded, missing):
+        return encoded
+
+    def _encoded_from_outputs(self, predicted, random_state=None):
+        """The codec's encoded rows, and the missing mask, from the network's
+        predictions: each category its most likely level and each indicator
+        "observed" (the expected row), or, with ``random_state``, draws from
+        the predicted distributions (a generated row)."""
+        n_encoded = self.codec_.n_encoded_
+        encoded = np.empty((len(predicted), n_encoded))
+        start = 0
+        for block in self.codec_.blocks_:
+            width = block.n_levels if block.head == EMBEDDING else block.width
+            p = predicted[:, start : start + width]
+            start += width
+            if block.head in (SOFTMAX, EMBEDDING) and random_state is not None:
+                cumulative = np.cumsum(p, axis=1)
+                u = random_state.random_sample((len(p), 1)) * cumulative[:, -1:]
+                level = np.minimum((cumulative < u).sum(axis=1), width - 1)
+            elif block.head in (SOFTMAX, EMBEDDING):
+                level = np.argmax(p, axis=1)
+            elif block.head == BERNOULLI and random_state is not None:
+                p = (random_state.random_sample(p.shape) < p).astype(np.float64)
+            if block.head == SOFTMAX:
+                p = np.zeros_like(p)
+                p[np.arange(len(p)), level] = 1.0
+            elif block.head == EMBEDDING:
+                p = level[:, None].astype(np.float64)
+            encoded[:, block.columns] = p
+        missing = np.zeros((len(predicted), len(self.codec_.blocks_)), dtype=bool)
+        if random_state is not None and len(self.indicator_columns_):
+            p = predicted[:, start : start + len(self.indicator_columns_)]
+            missing[:, self.indicator_columns_] = (
+                random_state.random_sample(p.shape) < p
+            )
+        return encoded, missing
+
+    def _table_errors(self, X, per_feature=False):
+        """Reconstruction errors of validated mixed rows: per original column
+        (`skgen._network.block_errors`; NaN where the cell is missing), or
+        their mean over each row's observed columns."""
+        n_inputs = self.network_.n_features
+        n_columns = len(self.codec_.blocks_)
+
+        def on_chunk(rows):
+            inputs = np.ascontiguousarray(X[rows, :n_inputs])
+            missing = X[rows, n_inputs:] > 0.5
+            errors, _ = block_errors(
+                self.network_.spec, inputs, self.network_.reconstruct(inputs)
+            )
+            errors = errors[:, :n_columns]
+            if per_feature:
+                errors[missing] = np.nan
+                return errors
+            observed = ~missing
+            return (errors * observed).sum(axis=1) / np.maximum(observed.sum(axis=1), 1)
+
+        return map_row_chunks(on_chunk, len(X), self.network_.row_bytes)
+
     def _warn_if_no_bottleneck(self, n_features, narrowest):
         if narrowest >= n_features:
             warnings.warn(
@@ -373,7 +636,13 @@ class BaseAutoencoder(BaseEstimator):
         rows = X_train[:: max(1, len(X_train) // _CHECKED_ROWS)]
         reconstructed = result.network.reconstruct(rows)
         with np.errstate(over="ignore", invalid="ignore"):
-            error = np.mean((rows - reconstructed) ** 2)
+            if result.network.spec.outputs:
+                errors, observed = block_errors(
+                    result.network.spec, rows.astype(np.float64), reconstructed
+                )
+                error = (errors * observed).sum() / max(observed.sum(), 1)
+            else:
+                error = np.mean((rows - reconstructed) ** 2)
         rate = f"Lower learning_rate (now {self.learning_rate:g})"
         if not error <= _DIVERGED_ERROR:
             raise TrainingDivergedError(
@@ -411,6 +680,8 @@ class BaseAutoencoder(BaseEstimator):
         return min_max_divisor(self.data_min_, self.data_max_, self.data_range_)
 
     def _scale(self, X):
+        if hasattr(self, "codec_"):  # encoded already: keep the network inputs
+            return np.asarray(X[:, : self._n_network_inputs], dtype=np.float64)
         return scale_min_max(X, self.data_min_, self._column_scale())
 
     def _unscale(self, X_scaled):
@@ -422,6 +693,10 @@ class BaseAutoencoder(BaseEstimator):
     # beyond its output is bounded, not a few copies of the input.
     def _validate_X(self, X):
         check_is_fitted(self, "network_")
+        if hasattr(self, "codec_"):
+            _check_n_features(self, X, reset=False)
+            _check_feature_names(self, X, reset=False)
+            return self._table_rows(X)
         # "numeric" keeps integer and float32 input as it is; each chunk is
         # converted to float64 when it is scaled.
         with _quiet_finiteness_check():
@@ -449,7 +724,17 @@ class BaseAutoencoder(BaseEstimator):
         return Z
 
     def _decode(self, Z):
-        """Rows in the original units decoded from codes ``Z``, in chunks."""
+        """Rows in the original units decoded from codes ``Z``, in chunks:
+        a mixed table's as a table of its columns and dtypes."""
+        if hasattr(self, "codec_"):
+            predicted = map_row_chunks(
+                lambda rows: self.network_.decode(
+                    np.ascontiguousarray(Z[rows], dtype=np.float64)
+                ),
+                len(Z),
+                self.network_.row_bytes,
+            )
+            return self.codec_.decode(self._encoded_from_outputs(predicted)[0])
 
         def on_chunk(rows):
             codes = np.ascontiguousarray(Z[rows], dtype=np.float64)
@@ -469,6 +754,8 @@ class BaseAutoencoder(BaseEstimator):
 
     def _reconstruction_error(self, X, per_feature=False):
         """`reconstruction_error` of validated rows."""
+        if hasattr(self, "codec_"):
+            return self._table_errors(X, per_feature)
         error = functools.partial(
             self._reconstruction_error_scaled, per_feature=per_feature
         )
@@ -484,7 +771,13 @@ class BaseAutoencoder(BaseEstimator):
         Returns
         -------
         X_reconstructed : ndarray of shape (n_samples, n_features_in_), float64
+            For a mixed table, a table of the input's columns and dtypes,
+            with each category the most likely level and missing cells
+            filled in.
         """
+        if hasattr(self, "codec_"):
+            codes = self._forward(self.network_.encode, self._validate_X(X))
+            return self._decode(codes)
         return self._forward(
             lambda X_scaled: self._unscale(self.network_.reconstruct(X_scaled)),
             self._validate_X(X),
@@ -496,6 +789,14 @@ class BaseAutoencoder(BaseEstimator):
         Columns are min-max scaled to [0, 1] first, so errors of columns with
         very different ranges are comparable.
 
+        In a mixed table, a column's error is that of its prediction: the
+        squared error of a number, the squared error of a bool's predicted
+        probability, and the Brier score of a category (the squared errors
+        of its one-hot cells summed, from 0 to 2; a category unseen in
+        ``fit`` counts as a level predicted with probability 0, so its error
+        is at least 1).  Missing cells have no error: NaN per feature, and
+        a row's error is the mean over its observed columns.
+
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
@@ -505,7 +806,8 @@ class BaseAutoencoder(BaseEstimator):
         Returns
         -------
         error : ndarray of shape (n_samples,) or (n_samples, n_features)
-            The row means are the mean over features of the cells.
+            The row means are the mean over features of the cells; one
+            column per original column for a mixed table.
         """
         return self._reconstruction_error(self._validate_X(X), per_feature)
 

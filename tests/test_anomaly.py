@@ -275,8 +275,11 @@ def test_invalid_parameters_raise(params, raw_transactions):
 def test_non_finite_input_raises(raw_transactions, bad):
     X = raw_transactions.copy()
     X[3, 2] = bad
-    with pytest.raises(ValueError, match="NaN|infinity"):
-        ReconstructionAnomalyDetector(epochs=1).fit(X)
+    if np.isinf(bad):
+        with pytest.raises(ValueError, match="infinity"):
+            ReconstructionAnomalyDetector(epochs=1).fit(X)
+    # A network fitted on numbers without missing values reads no NaN (a
+    # table with missing values is a mixed one, tests/test_mixed.py).
     fitted = ReconstructionAnomalyDetector(epochs=1).fit(raw_transactions)
     with pytest.raises(ValueError, match="NaN|infinity"):
         fitted.score_samples(X)
@@ -284,8 +287,8 @@ def test_non_finite_input_raises(raw_transactions, bad):
 
 def test_strings_wrong_width_empty_and_single_row_raise(raw_transactions):
     detector = ReconstructionAnomalyDetector(epochs=1, random_state=0)
-    with pytest.raises(ValueError):
-        detector.fit(np.array([["a", "b"], ["c", "d"]]))
+    with pytest.raises(ValueError, match="Column 0 mixes"):
+        detector.fit(np.array([["a", "b"], [1.0, "d"]], dtype=object))
     with pytest.raises(ValueError, match="0 sample"):
         detector.fit(np.empty((0, 7)))
     with pytest.raises(ValueError, match="2 is required"):

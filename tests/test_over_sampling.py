@@ -417,9 +417,20 @@ def test_synthetic_frauds_alone_teach_a_classifier_to_find_real_ones(frauds):
 @pytest.mark.parametrize(
     "X, y, match",
     [
-        ([[0.0, np.nan], [1.0, 2.0], [2.0, 1.0]], [0, 0, 1], "NaN"),
+        # Missing values and strings are a mixed table's (tests/test_mixed.py);
+        # a column without any observed value, or with strings and numbers
+        # mixed, cannot be modelled.
+        (
+            [[0.0, np.nan], [1.0, np.nan], [2.0, np.nan], [3.0, 1.0], [4.0, 2.0]],
+            [1, 1, 0, 0, 0],
+            "Column 1 has no observed value",
+        ),
         ([[0.0, np.inf], [1.0, 2.0], [2.0, 1.0]], [0, 0, 1], "infinity"),
-        ([["a", "b"], ["c", "d"], ["e", "f"]], [0, 0, 1], "strings"),
+        (
+            np.array([["a"], [1], ["b"], [2], ["c"]], dtype=object),
+            [0, 0, 0, 1, 1],
+            "mixes",
+        ),
         ([0.0, 1.0, 2.0], [0, 0, 1], "2D array"),
         ([[0.0], [1.0], [2.0]], [0, 1], "inconsistent numbers of samples"),
         (np.empty((0, 2)), [], "0 sample"),
@@ -428,9 +439,9 @@ def test_synthetic_frauds_alone_teach_a_classifier_to_find_real_ones(frauds):
         ([[0.0], [1.0], [2.0], [3.0]], [0, 0, 0, 1], "Class 1 has 1 sample"),
     ],
     ids=[
-        "nan",
+        "all-nan-column",
         "inf",
-        "strings",
+        "mixed-objects",
         "1d",
         "length",
         "empty",

@@ -20,7 +20,12 @@ import warnings
 
 import numpy as np
 
-from .._network import MIN_DECODER_VARIANCE
+from .._network import (
+    BERNOULLI,
+    CONTINUOUS,
+    MIN_DECODER_VARIANCE,
+    SOFTMAX,
+)
 from ._import import import_keras
 
 _SAMPLING = None
@@ -70,12 +75,18 @@ def _sampling_layer_class():
 def build_dense_models(spec):
     """``(encoder, decoder, layers)`` for a :class:`NetworkSpec`.
 
-    ``layers`` are the Dense layers in `NetworkSpec.dense_layers` order, the
-    order in which `DenseNetwork` keeps its weights.  Kernels start at zero:
-    the real initial weights are drawn from the estimator's ``RandomState``
-    (Keras' seedless initialisers would draw from a process-wide seed).
+    ``layers`` are the Embedding layers of ``spec.embeddings`` followed by
+    the Dense layers in `NetworkSpec.dense_layers` order, the order in which
+    `DenseNetwork` keeps its weights.  Kernels start at zero: the real
+    initial weights are drawn from the estimator's ``RandomState`` (Keras'
+    seedless initialisers would draw from a process-wide seed).
     """
     keras = import_keras()
+    ops = keras.ops
+    embeddings = [
+        keras.layers.Embedding(n_categories, dim, embeddings_initializer="zeros")
+        for _, n_categories, dim in spec.embeddings
+    ]
     layers = [
         keras.layers.Dense(units, activation=activation, kernel_initializer="zeros")
         for _, units, activation in spec.dense_layers()
@@ -84,6 +95,13 @@ def build_dense_models(spec):
     n_encoder = n_hidden + spec.n_heads
     inputs = keras.Input((spec.n_features,), name="features")
     h = inputs
+    if spec.embeddings:
+        # As `DenseNetwork._input`: numeric columns, then the looked-up vectors.
+        parts = [ops.take(inputs, spec.dense_columns, axis=1)]
+        for layer, (column, n_categories, _) in zip(embeddings, spec.embeddings):
+            index = ops.clip(inputs[:, column], 0, n_categories - 1)
+            parts.append(layer(ops.cast(index, "int32")))
+        h = ops.concatenate(parts, axis=1)
     for layer in layers[:n_hidden]:
         h = layer(h)
     heads = [layer(h) for layer in layers[n_hidden:n_encoder]]
@@ -95,14 +113,21 @@ def build_dense_models(spec):
     for layer in layers[n_encoder:]:
         h = layer(h)
     decoder = keras.Model(latent, h, name="decoder")
-    return encoder, decoder, layers
+    return encoder, decoder, embeddings + layers
 
 
 def dense_keras_models(network):
-    """Keras ``(encoder, decoder)`` carrying a `DenseNetwork`'s weights."""
+    """Keras ``(encoder, decoder)`` carrying a `DenseNetwork`'s weights.
+
+    The decoder of a mixed table's network outputs the logits of its
+    blocks (see `NetworkSpec.outputs`).
+    """
     encoder, decoder, layers = build_dense_models(network.spec)
-    for layer, (kernel, bias) in zip(layers, network.weights):
-        layer.set_weights([kernel, bias])
+    weights = [[table] for table in network.embeddings] + [
+        list(pair) for pair in network.weights
+    ]
+    for layer, values in zip(layers, weights):
+        layer.set_weights(values)
     return encoder, decoder
 
 
@@ -119,8 +144,11 @@ def training_model(encoder, decoder, variational):
     return keras.Model(x, decoder(encoder(x)), name="autoencoder")
 
 
-def per_row_loss(variational, beta, outputs, x, weight):
+def per_row_loss(spec, outputs, x, weight):
     """The training loss of each row, with ``keras.ops`` only.
+
+    A network with output blocks (a mixed table, `NetworkSpec.outputs`)
+    gets `block_loss`; the others the losses below.
 
     Autoencoder: the mean squared error over features.
 
@@ -135,6 +163,9 @@ def per_row_loss(variational, beta, outputs, x, weight):
     out of that variance.
     """
     ops = import_keras().ops
+    variational, beta = spec.variational, spec.beta
+    if spec.outputs:
+        return block_loss(spec, outputs, x, weight)
     if not variational:
         return ops.mean(ops.square(outputs - x), axis=1)
     reconstruction, z_mean, z_log_var = outputs
@@ -148,10 +179,70 @@ def per_row_loss(variational, beta, outputs, x, weight):
     negative_log_likelihood = ops.sum(
         0.5 * (squared_error / variance + ops.log(2.0 * math.pi * variance)), axis=1
     )
-    kl = -0.5 * ops.sum(
+    return negative_log_likelihood + beta * _kl_divergence(z_mean, z_log_var)
+
+
+def _kl_divergence(z_mean, z_log_var):
+    ops = import_keras().ops
+    return -0.5 * ops.sum(
         1.0 + z_log_var - ops.square(z_mean) - ops.exp(z_log_var), axis=1
     )
-    return negative_log_likelihood + beta * kl
+
+
+def block_loss(spec, outputs, x, weight):
+    """The loss of each row of a mixed table, one term per output block.
+
+    Continuous blocks: the squared error of ``output_activation`` of their
+    outputs (for a VAE, the Gaussian negative log-likelihood with each
+    column's maximum-likelihood variance, as in `per_row_loss`, over the
+    observed cells of the batch).  Bernoulli blocks: binary cross-entropy;
+    softmax and embedding blocks: cross-entropy (sparse, from the level
+    index, for an embedding, so no one-hot row of its levels is made).  A
+    block's term is zero where its missingness indicator (an input column)
+    says the cell is missing.  An autoencoder averages the terms over the
+    blocks (the mean squared error per column of a numeric table); a VAE
+    sums them and adds ``beta`` times the KL divergence.
+    """
+    keras = import_keras()
+    ops = keras.ops
+    logits = outputs[0] if spec.variational else outputs
+    activation = keras.activations.get(spec.output_activation)
+    row_weight = ops.expand_dims(weight, 1)
+    total, start = 0.0, 0
+    for block in spec.outputs:
+        z = logits[:, start : start + block.n_outputs]
+        start += block.n_outputs
+        target = x[:, block.target : block.target + block.width]
+        observed = 1.0
+        if block.missing >= 0:
+            observed = 1.0 - x[:, block.missing : block.missing + 1]
+        if block.head == CONTINUOUS:
+            squared_error = ops.square(activation(z) - target)
+            if spec.variational:
+                cell_weight = row_weight * observed
+                variance = ops.sum(squared_error * cell_weight, axis=0) / ops.maximum(
+                    ops.sum(cell_weight, axis=0), 1.0
+                )
+                variance = ops.stop_gradient(
+                    ops.maximum(variance, MIN_DECODER_VARIANCE)
+                )
+                cells = 0.5 * (
+                    squared_error / variance + ops.log(2.0 * math.pi * variance)
+                )
+            else:
+                cells = squared_error / block.width
+        elif block.head == BERNOULLI:
+            cells = ops.maximum(z, 0.0) - z * target + ops.log1p(ops.exp(-ops.abs(z)))
+        elif block.head == SOFTMAX:
+            cells = -target * ops.log_softmax(z, axis=1)
+        else:  # EMBEDDING: the level index; n_levels (missing) is masked out
+            index = ops.cast(ops.clip(target, 0, block.n_outputs - 1), "int32")
+            cells = -ops.take_along_axis(ops.log_softmax(z, axis=1), index, axis=1)
+        total = total + ops.sum(cells * observed, axis=1)
+    if not spec.variational:
+        return total / len(spec.outputs)
+    _, z_mean, z_log_var = outputs
+    return total + spec.beta * _kl_divergence(z_mean, z_log_var)
 
 
 def value_of(variable):
@@ -342,7 +433,8 @@ def build_user_models(spec, encoder, decoder, random_state):
     """
     keras = import_keras()
     dense_encoder, dense_decoder, layers = build_dense_models(spec)
-    for layer, (fan_in, units, _) in zip(layers, spec.dense_layers()):
+    dense_layers = layers[len(spec.embeddings) :]
+    for layer, (fan_in, units, _) in zip(dense_layers, spec.dense_layers()):
         limit = np.sqrt(6.0 / (fan_in + units))
         kernel = random_state.uniform(-limit, limit, size=(fan_in, units))
         layer.set_weights([kernel, np.zeros(units)])

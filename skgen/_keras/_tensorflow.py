@@ -54,6 +54,9 @@ class EpochRunner(CompiledEpochRunner):
                         trainable, non_trainable, xb, weight
                     )
                 grads = tape.gradient(loss, trainable)
+                # An embedding's gradient comes as rows (IndexedSlices);
+                # Adam's moments are dense.
+                grads = [tf.convert_to_tensor(g) for g in grads]
                 trainable, optimizer = _adam(tf, trainable, grads, optimizer)
                 total += loss * tf.reduce_sum(weight)
                 return i + 1, trainable, non_trainable, optimizer, total

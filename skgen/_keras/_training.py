@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._network import DenseNetwork, glorot_uniform_weights
+from .._network import (
+    DenseNetwork,
+    glorot_uniform_weights,
+    initial_embeddings,
+    prior_output_bias,
+)
 from ..exceptions import TrainingDivergedError
 from ._import import import_keras, silence_native_stderr
 from ._networks import (
@@ -81,7 +86,7 @@ class _Trainer:
         self.model = training_model(encoder, decoder, spec.variational)
         self.runner = epoch_runner_class()(
             self.model,
-            functools.partial(per_row_loss, spec.variational, spec.beta),
+            functools.partial(per_row_loss, spec),
             batch_size,
             trim_fraction,
         )
@@ -90,8 +95,9 @@ class _Trainer:
         self.compiled_lengths = set()
         self.lock = threading.Lock()
 
-    def initial_values(self, random_state):
-        """NumPy ``(trainable, non_trainable)`` values that start a fit."""
+    def initial_values(self, random_state, X=None):
+        """NumPy ``(trainable, non_trainable)`` values that start a fit on
+        rows ``X``."""
         with self.lock:
             trainable = [value_of(v) for v in self.model.trainable_variables]
         return trainable, seed_states(self.model, random_state)
@@ -111,11 +117,18 @@ class _DenseTrainer(_Trainer):
         encoder, decoder, self.layers = build_dense_models(spec)
         super().__init__(encoder, decoder, spec, batch_size, trim_fraction)
 
-    def initial_values(self, random_state):
-        weights = glorot_uniform_weights(self.spec, random_state)
+    def initial_values(self, random_state, X=None):
+        weights = [
+            list(pair) for pair in glorot_uniform_weights(self.spec, random_state)
+        ]
+        if self.spec.outputs:
+            weights[-1][1] = prior_output_bias(self.spec, X)
+        # Drawn after the dense weights: a network without embeddings draws
+        # exactly what it always drew.
+        tables = [[table] for table in initial_embeddings(self.spec, random_state)]
         with self.lock:
-            for layer, (kernel, bias) in zip(self.layers, weights):
-                layer.set_weights([kernel, bias])
+            for layer, values in zip(self.layers, tables + weights):
+                layer.set_weights(values)
             trainable = [value_of(v) for v in self.model.trainable_variables]
         return trainable, seed_states(self.model, random_state)
 
@@ -123,7 +136,12 @@ class _DenseTrainer(_Trainer):
         with self.lock:
             self._assign(trainable, non_trainable)
             weights = [[value_of(w) for w in layer.weights] for layer in self.layers]
-        return DenseNetwork(self.spec, weights)
+        n_tables = len(self.spec.embeddings)
+        return DenseNetwork(
+            self.spec,
+            weights[n_tables:],
+            embeddings=[table for (table,) in weights[:n_tables]],
+        )
 
 
 class _UserNetworkFit:
@@ -271,7 +289,9 @@ def train_network(
         trainer = _user_trainer(fit, batch_size, trim_fraction)
     runner = trainer.runner
     if initial_state is None:
-        state = runner.initial_state(*fit.initial_values(random_state), learning_rate)
+        state = runner.initial_state(
+            *fit.initial_values(random_state, X), learning_rate
+        )
     else:
         state = runner.initial_state(
             initial_state.trainable,

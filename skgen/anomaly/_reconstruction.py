@@ -8,8 +8,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._base import (
     _CODE_LAYER_CONSTRAINTS,
+    _HANDLE_UNKNOWN_CONSTRAINTS,
     BaseAutoencoder,
     _atomic_fit,
+    _document_categorical_features,
     _document_network_parameters,
 )
 from .._incremental import (
@@ -34,6 +36,7 @@ def _error_fence(errors):
 
 
 @document_warm_start
+@_document_categorical_features
 @_document_network_parameters(", and outputs codes of ``encoding_dim``")
 class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoencoder):
     """Outlier detector that flags the rows an autoencoder reconstructs badly.
@@ -128,6 +131,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoenco
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
     %(network_parameters)s
     %(warm_start)s
+    %(categorical_features)s
+    %(handle_unknown)s
 
     Attributes
     ----------
@@ -154,6 +159,14 @@ class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoenco
         Epochs run.
     data_min_, data_max_, data_range_ : ndarray of shape (n_features_in_,)
         Per-column minimum, maximum and range of the training rows.
+        Absent for a mixed table, whose ``codec_`` holds them.
+    codec_ : TableCodec
+        Only for a mixed table (see ``categorical_features``): each column's
+        kind, levels, range and missing rate, and the way to and from the
+        network's encoded rows.
+    indicator_columns_ : ndarray of int
+        Only for a mixed table: the columns with missing values in ``fit``,
+        whose missingness indicators the network reads and predicts.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -223,6 +236,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoenco
         **BaseAutoencoder._parameter_constraints,
         **_CODE_LAYER_CONSTRAINTS,
         **WARM_START_CONSTRAINTS,
+        **_HANDLE_UNKNOWN_CONSTRAINTS,
         "contamination": [
             StrOptions({"auto"}),
             Interval(Real, 0, 0.5, closed="right"),
@@ -252,6 +266,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoenco
         encoder=None,
         decoder=None,
         warm_start=False,
+        categorical_features="from_dtype",
+        handle_unknown="error",
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -272,6 +288,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoenco
         self.encoder = encoder
         self.decoder = decoder
         self.warm_start = warm_start
+        self.categorical_features = categorical_features
+        self.handle_unknown = handle_unknown
 
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit

@@ -5,8 +5,10 @@ from sklearn.base import ClassNamePrefixFeaturesOutMixin, TransformerMixin, _fit
 
 from .._base import (
     _CODE_LAYER_CONSTRAINTS,
+    _HANDLE_UNKNOWN_CONSTRAINTS,
     BaseAutoencoder,
     _atomic_fit,
+    _document_categorical_features,
     _document_network_parameters,
 )
 from .._incremental import (
@@ -17,6 +19,7 @@ from .._incremental import (
 
 
 @document_warm_start
+@_document_categorical_features
 @_document_network_parameters(", and outputs codes of ``encoding_dim``")
 class AutoencoderTransformer(
     ClassNamePrefixFeaturesOutMixin, TransformerMixin, IncrementalMixin, BaseAutoencoder
@@ -79,6 +82,8 @@ class AutoencoderTransformer(
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
     %(network_parameters)s
     %(warm_start)s
+    %(categorical_features)s
+    %(handle_unknown)s
 
     Attributes
     ----------
@@ -96,6 +101,14 @@ class AutoencoderTransformer(
         Epochs run.
     data_min_, data_max_, data_range_ : ndarray of shape (n_features_in_,)
         Per-column minimum, maximum and range of the training rows.
+        Absent for a mixed table, whose ``codec_`` holds them.
+    codec_ : TableCodec
+        Only for a mixed table (see ``categorical_features``): each column's
+        kind, levels, range and missing rate, and the way to and from the
+        network's encoded rows.
+    indicator_columns_ : ndarray of int
+        Only for a mixed table: the columns with missing values in ``fit``,
+        whose missingness indicators the network reads and predicts.
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -123,6 +136,7 @@ class AutoencoderTransformer(
         **BaseAutoencoder._parameter_constraints,
         **_CODE_LAYER_CONSTRAINTS,
         **WARM_START_CONSTRAINTS,
+        **_HANDLE_UNKNOWN_CONSTRAINTS,
     }
 
     def __init__(
@@ -145,6 +159,8 @@ class AutoencoderTransformer(
         encoder=None,
         decoder=None,
         warm_start=False,
+        categorical_features="from_dtype",
+        handle_unknown="error",
     ):
         self.encoding_dim = encoding_dim
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -163,6 +179,8 @@ class AutoencoderTransformer(
         self.encoder = encoder
         self.decoder = decoder
         self.warm_start = warm_start
+        self.categorical_features = categorical_features
+        self.handle_unknown = handle_unknown
 
     @_fit_context(prefer_skip_nested_validation=True)
     @_atomic_fit

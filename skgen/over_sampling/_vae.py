@@ -4,21 +4,32 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
+from imblearn.utils import check_target_type
 from scipy import sparse
 from sklearn.neighbors import NearestNeighbors
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_feature_names,
+    _check_n_features,
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from .._base import (
     BaseAutoencoder,
     _atomic_fit,
+    _document_categorical_features,
     _document_network_parameters,
     map_row_chunks,
+    needs_table_codec,
 )
-from .._columns import NormalScores
-from .._network import MIN_DECODER_VARIANCE
+from .._columns import INTEGER, NUMERIC, NormalScores
+from .._network import CONTINUOUS, EMBEDDING, MIN_DECODER_VARIANCE, block_errors
 
 # Redraws of generated rows that equal a training row before giving up: only
 # columns with few distinct values (integers, flags) make exact copies likely.
@@ -66,6 +77,70 @@ class _ClassVAE(BaseAutoencoder):
         self.training_rows_ = _row_keys(X)
         return self
 
+    def fit_table(self, X, *, random_state):
+        """Fit on a mixed table's rows (see `BaseAutoencoder._fit_table`)."""
+        rows = self._fit_network(
+            X,
+            latent_dim=self.latent_dim,
+            variational=True,
+            beta=self.beta,
+            random_state=random_state,
+            table=True,  # a class's rows may be numbers only
+        )
+        inputs = rows[:, : self._n_network_inputs]
+        mean, log_var = self._forward(self.network_.encode_distribution, rows)
+        self.posterior_mean_, self.posterior_std_ = mean, np.exp(0.5 * log_var)
+        # The decoder's Gaussian noise of each continuous column: the
+        # maximum-likelihood variance of the training loss over its observed
+        # cells, with the same floor.
+        errors, observed = block_errors(
+            self.network_.spec, inputs, self.network_.reconstruct(inputs)
+        )
+        continuous = [
+            b
+            for b, block in enumerate(self.network_.spec.outputs)
+            if block.head == CONTINUOUS
+        ]
+        squared = (errors * observed)[:, continuous].sum(axis=0) / np.maximum(
+            observed[:, continuous].sum(axis=0), 1
+        )
+        self.decoder_std_ = np.sqrt(np.maximum(squared, MIN_DECODER_VARIANCE))
+        self.training_rows_ = _table_keys(X)
+        return self
+
+    # The oversampler's numeric columns reach the network as normal scores
+    # (`NormalScores`) of their observed values, min-max scaled to [0, 1].
+    def _fit_continuous_encoding(self, encoded, missing):
+        self.table_scores_ = {}
+        for block in self.codec_.blocks_:
+            if block.kind in (NUMERIC, INTEGER):
+                observed = ~missing[:, block.index]
+                scores = NormalScores(encoded[observed, block.columns])
+                low, high = scores.scores[0], scores.scores[-1]
+                self.table_scores_[block.columns.start] = (
+                    scores,
+                    low,
+                    high - low if high > low else 1.0,
+                )
+
+    def _continuous_encoding(self, encoded, missing):
+        encoded = encoded.copy()
+        for block in self.codec_.blocks_:
+            if block.columns.start in self.table_scores_:
+                scores, low, scale = self.table_scores_[block.columns.start]
+                column = block.columns.start
+                observed = ~missing[:, block.index]
+                values = scores.transform(encoded[observed, column : column + 1])
+                encoded[observed, column] = (values[:, 0] - low) / scale
+                encoded[~observed, column] = 0.5  # masked out of the loss
+        return encoded
+
+    def _continuous_decoding(self, encoded):
+        for column, (scores, low, scale) in self.table_scores_.items():
+            values = encoded[:, column : column + 1] * scale + low
+            encoded[:, column] = scores.inverse_transform(values)[:, 0]
+        return encoded
+
     def sample(self, n_samples, random_state):
         # From the aggregate posterior (the codes of random training rows), the
         # codes the decoder was trained on, rather than from the prior N(0, I),
@@ -76,6 +151,12 @@ class _ClassVAE(BaseAutoencoder):
         )
 
     def variations(self, X, n_variations, random_state):
+        if hasattr(self, "codec_"):
+            rows = self._table_rows(X)
+            mean, log_var = self._forward(self.network_.encode_distribution, rows)
+            source = np.repeat(np.arange(len(X)), n_variations)
+            std = np.exp(0.5 * log_var)
+            return self._generate(mean, std, source, random_state, decoder_noise=False)
         mean, log_var = map_row_chunks(
             lambda rows: self.network_.encode_distribution(
                 self._scale(self.normal_scores_.transform(X[rows]))
@@ -94,6 +175,8 @@ class _ClassVAE(BaseAutoencoder):
 
         Rows that come out equal to a training row are drawn again.
         """
+        if hasattr(self, "codec_"):
+            return self._generate_table(mean, std, source, random_state, decoder_noise)
         X_new = self._decode_draw(mean, std, source, random_state, decoder_noise)
         for _ in range(_MAX_REDRAWS):
             copies = np.flatnonzero(
@@ -108,13 +191,62 @@ class _ClassVAE(BaseAutoencoder):
             X_new[copies] = self._decode_draw(
                 mean, std, source[copies], random_state, decoder_noise
             )
-        warnings.warn(
-            f"{len(copies)} generated row(s) equal a training row after "
-            f"{_MAX_REDRAWS} redraws: the integer columns have too few levels to "
-            "make new rows.",
-            UserWarning,
-        )
+        _warn_copies(len(copies))
         return X_new
+
+    def _generate_table(self, mean, std, source, random_state, decoder_noise):
+        """`_generate` for a mixed table: the codec's encoded rows are drawn,
+        and decoded to the table's columns and dtypes."""
+        encoded, missing = self._draw_table(
+            mean, std, source, random_state, decoder_noise
+        )
+        for _ in range(_MAX_REDRAWS):
+            X_new = self.codec_.decode(encoded, missing)
+            copies = np.flatnonzero(np.isin(_table_keys(X_new), self.training_rows_))
+            if not len(copies):
+                return X_new
+            # The missing cells stay: rows with missing cells, which have
+            # fewer values to differ in, are copies more often, and drawing
+            # them again would lower the missing rates.
+            encoded[copies] = self._draw_table(
+                mean, std, source[copies], random_state, decoder_noise
+            )[0]
+        _warn_copies(len(copies))
+        return self.codec_.decode(encoded, missing)
+
+    def _draw_table(self, mean, std, source, random_state, decoder_noise):
+        """Encoded rows and missing masks, one per ``i`` in ``source``.
+
+        With ``decoder_noise`` (new rows) continuous columns get the
+        decoder's Gaussian noise, categories and bools are drawn from their
+        predicted probabilities and cells are missing with their predicted
+        probability; without it (variations) each takes its most likely
+        value and no cell is missing.
+        """
+        code_noise = random_state.standard_normal((len(source), mean.shape[1]))
+        continuous = []
+        start = 0
+        for block in self.network_.spec.outputs:
+            if block.head == CONTINUOUS:
+                continuous.append(start)
+            start += block.n_outputs
+
+        def on_chunk(rows):
+            rows_source = source[rows]
+            Z = mean[rows_source] + std[rows_source] * code_noise[rows]
+            predicted = self.network_.decode(Z)
+            if decoder_noise:
+                predicted[:, continuous] += self.decoder_std_ * (
+                    random_state.standard_normal((len(Z), len(continuous)))
+                )
+                encoded, missing = self._encoded_from_outputs(predicted, random_state)
+            else:
+                encoded, missing = self._encoded_from_outputs(predicted)
+            for column in self.table_scores_:
+                np.clip(encoded[:, column], 0.0, 1.0, out=encoded[:, column])
+            return self._continuous_decoding(encoded), missing
+
+        return map_row_chunks(on_chunk, len(source), self.network_.row_bytes)
 
     def _decode_draw(self, mean, std, source, random_state, decoder_noise):
         """One row per ``i`` in ``source``, decoded from a draw of its code,
@@ -143,6 +275,20 @@ class _ClassVAE(BaseAutoencoder):
             return X_new
 
         return map_row_chunks(on_chunk, len(source), self.network_.row_bytes)
+
+
+def _warn_copies(n_copies):
+    warnings.warn(
+        f"{n_copies} generated row(s) equal a training row after "
+        f"{_MAX_REDRAWS} redraws: the columns have too few distinct values "
+        "(integers, categories, missing cells) to make new rows.",
+        UserWarning,
+    )
+
+
+def _table_keys(X):
+    """One hash per row of a table, to find rows equal to training rows."""
+    return pd.util.hash_pandas_object(pd.DataFrame(X), index=False).to_numpy()
 
 
 def _row_keys(X):
@@ -236,6 +382,7 @@ def _vote_rows(y, random_state):
     return np.concatenate(rows), np.concatenate(weights)
 
 
+@_document_categorical_features
 @_document_network_parameters(
     "; it is the body, which outputs any number of features, and skgen adds the Dense heads of the mean and log-variance of the codes"
 )
@@ -340,6 +487,7 @@ class VAEOversampler(BaseOverSampler):
     verbose : int, default=0
         ``0`` prints nothing; ``1`` prints the loss after every epoch.
     %(network_parameters)s
+    %(categorical_features)s
 
     Attributes
     ----------
@@ -351,12 +499,15 @@ class VAEOversampler(BaseOverSampler):
         encoder and decoder work on scaled normal scores.
     loss_curves_ : dict
         Mean training loss of each epoch (list of float), per class.
-    integer_columns_ : ndarray of bool of shape (n_features_in_,)
-        Columns with an integer dtype, whose generated values are rounded.
+    integer_columns_ : ndarray of bool of shape (n_features_in_,) or None
+        Columns with an integer dtype, whose generated values are rounded;
+        None for a mixed table, whose class VAEs' ``codec_`` read each
+        column's kind (and write integers whole).
     n_rows_filled_ : dict
         Per oversampled class, how many of the rows generated by the last
         ``fit_resample`` failed the neighbour check in every round and were
-        filled in from the best rejected rows (0 without a check).
+        filled in from the best rejected rows (0 without a check, and for a
+        mixed table, which the check does not apply to).
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -371,6 +522,14 @@ class VAEOversampler(BaseOverSampler):
 
     Notes
     -----
+    **Mixed tables** (see ``categorical_features``): each class's VAE has
+    its own ``skgen._columns.TableCodec``, so generated categories are the
+    class's observed ones, integers are whole and inside the class's range,
+    bools are bools, and each column is missing at the class's rate (its
+    missingness indicator is drawn).  Numeric columns keep their normal
+    scores (of their observed values).  The output has the input's columns
+    and dtypes; a column with no observed value in a class is an error.
+
     A class needs at least two rows.  Sparse input is densified one class at
     a time, and the output is sparse again.
 
@@ -408,6 +567,7 @@ class VAEOversampler(BaseOverSampler):
     _parameter_constraints: dict = {
         **BaseOverSampler._parameter_constraints,
         **BaseAutoencoder._parameter_constraints,
+        "categorical_features": [StrOptions({"from_dtype"}), "array-like"],
         "latent_dim": [Interval(Integral, 1, None, closed="left")],
         "beta": [Interval(Real, 0, None, closed="neither")],
         "n_neighbors": [Interval(Integral, 1, None, closed="left"), None],
@@ -436,6 +596,7 @@ class VAEOversampler(BaseOverSampler):
         verbose=0,
         encoder=None,
         decoder=None,
+        categorical_features="from_dtype",
     ):
         self.sampling_strategy = sampling_strategy
         self.latent_dim = latent_dim
@@ -456,6 +617,7 @@ class VAEOversampler(BaseOverSampler):
         self.verbose = verbose
         self.encoder = encoder
         self.decoder = decoder
+        self.categorical_features = categorical_features
 
     @_atomic_fit
     def fit(self, X, y):
@@ -499,18 +661,50 @@ class VAEOversampler(BaseOverSampler):
         """
         return super().fit_resample(X, y, integer_columns=_integer_columns_of_frame(X))
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # a mixed table's missing cells
+        return tags
+
+    def _check_X_y(self, X, y, accept_sparse=None):
+        # A mixed table keeps its columns and dtypes (as SMOTENC's does): the
+        # class VAEs' codecs read them.
+        self._fitted_on_table = needs_table_codec(X, self.categorical_features)
+        if not self._fitted_on_table:
+            return super()._check_X_y(X, y, accept_sparse)
+        y, binarize_y = check_target_type(y, indicate_one_vs_all=True)
+        if not hasattr(X, "columns"):
+            X = np.asarray(X)
+        _check_n_features(self, X, reset=True)
+        _check_feature_names(self, X, reset=True)
+        y = column_or_1d(y)
+        check_consistent_length(X, y)
+        return X, y, binarize_y
+
     def _fit_resample(self, X, y, *, integer_columns=None, generate=True):
         random_state = check_random_state(self.random_state)
         self._fit_vaes(X, y, integer_columns, random_state)
         self._fit_neighbour_vote(X, y, random_state)
         if not generate:
             return X, y
-        return self._append_samples(X, y, random_state)
+        if not self._fitted_on_table:
+            return self._append_samples(X, y, random_state)
+        X_parts, y_parts = [X], [y]
+        for class_label, vae in self.vaes_.items():
+            n_new = self.sampling_strategy_[class_label]
+            X_parts.append(vae.sample(n_new, random_state))
+            y_parts.append(np.full(n_new, class_label, dtype=y.dtype))
+        self.n_rows_filled_ = {label: 0 for label in self.vaes_}
+        if hasattr(X, "columns"):
+            return pd.concat(X_parts, ignore_index=True), np.hstack(y_parts)
+        return np.vstack(X_parts), np.hstack(y_parts)
 
     def _fit_neighbour_vote(self, X, y, random_state):
+        # The vote measures distances between numeric rows; a mixed table's
+        # rows are generated without it.
         self._neighbour_vote = (
             None
-            if self.n_neighbors is None
+            if self.n_neighbors is None or self._fitted_on_table
             else _NeighbourVote(X, y, self.n_neighbors, random_state)
         )
 
@@ -531,7 +725,9 @@ class VAEOversampler(BaseOverSampler):
 
     def _fit_vaes(self, X, y, integer_columns, random_state):
         """Train one VAE per class with rows to generate, in label order."""
-        if integer_columns is None or len(integer_columns) != X.shape[1]:
+        if self._fitted_on_table:
+            integer_columns = None  # each class's codec reads the dtypes
+        elif integer_columns is None or len(integer_columns) != X.shape[1]:
             integer_columns = np.full(X.shape[1], np.issubdtype(X.dtype, np.integer))
         self.integer_columns_ = integer_columns
         shared = self.get_params()
@@ -543,9 +739,12 @@ class VAEOversampler(BaseOverSampler):
                 continue
             if isinstance(class_label, np.generic):  # for readable keys
                 class_label = class_label.item()
-            rows = X[y == class_label]
-            # A class's rows are few enough to densify; the network needs it.
-            rows = rows.toarray() if sparse.issparse(rows) else rows
+            if self._fitted_on_table:
+                rows = _safe_indexing(X, np.flatnonzero(y == class_label))
+            else:
+                rows = X[y == class_label]
+                # A class's rows are few enough to densify; the network needs it.
+                rows = rows.toarray() if sparse.issparse(rows) else rows
             if len(rows) < 2:
                 raise ValueError(
                     f"Class {class_label!r} has {len(rows)} sample: "
@@ -554,9 +753,12 @@ class VAEOversampler(BaseOverSampler):
                 )
             if self.verbose:
                 print(f"Class {class_label!r}: {len(rows)} rows", flush=True)
-            vae = _ClassVAE(**shared).fit(
-                rows, integer_columns=integer_columns, random_state=random_state
-            )
+            if self._fitted_on_table:
+                vae = _ClassVAE(**shared).fit_table(rows, random_state=random_state)
+            else:
+                vae = _ClassVAE(**shared).fit(
+                    rows, integer_columns=integer_columns, random_state=random_state
+                )
             self.vaes_[class_label] = vae
             self.loss_curves_[class_label] = vae.loss_curve_
 
@@ -665,10 +867,15 @@ class VAEOversampler(BaseOverSampler):
                 f"n_variations must be a positive integer, got {n_variations!r}."
             )
         check_is_fitted(self, "vaes_")
-        X = validate_data(
-            self, X, reset=False, dtype=np.float64, accept_sparse=["csr", "csc"]
-        )
-        X = X.toarray() if sparse.issparse(X) else X
+        if self._fitted_on_table:
+            _check_n_features(self, X, reset=False)
+            _check_feature_names(self, X, reset=False)
+            X = X if hasattr(X, "columns") else np.asarray(X)
+        else:
+            X = validate_data(
+                self, X, reset=False, dtype=np.float64, accept_sparse=["csr", "csc"]
+            )
+            X = X.toarray() if sparse.issparse(X) else X
         if y is None or np.ndim(y) == 0:
             labels = [y] * len(X)
         else:
@@ -681,19 +888,30 @@ class VAEOversampler(BaseOverSampler):
         random_state = self._draw_random_state(random_state)
         if y is None or np.ndim(y) == 0:  # one VAE, whose rows are the output
             return self._vae_of(y).variations(X, n_variations, random_state)
-        X_new = np.empty((len(X) * n_variations, X.shape[1]))
         # Group rows by class: one batch per VAE, then put each row's
         # variations at its place in the output.
         order = {}
         for i, label in enumerate(labels):
             order.setdefault(label, []).append(i)
+        parts, all_slots = [], []
         for label, rows in order.items():
             rows = np.asarray(rows)
-            slots = (rows[:, None] * n_variations + np.arange(n_variations)).ravel()
-            X_new[slots] = self._vae_of(label).variations(
-                X[rows], n_variations, random_state
+            all_slots.append(
+                (rows[:, None] * n_variations + np.arange(n_variations)).ravel()
             )
-        return X_new
+            parts.append(
+                self._vae_of(label).variations(
+                    _safe_indexing(X, rows), n_variations, random_state
+                )
+            )
+        position = np.argsort(np.concatenate(all_slots), kind="stable")
+        if hasattr(parts[0], "columns"):
+            return (
+                pd.concat(parts, ignore_index=True)
+                .iloc[position]
+                .reset_index(drop=True)
+            )
+        return np.concatenate(parts)[position]
 
     def _vae_of(self, class_label):
         return self.vaes_[self._class_of(class_label)]
