@@ -5,7 +5,23 @@ from skgen._keras import import_keras
 keras = import_keras()
 
 
-def conv_encoder(n_features, latent_dim):
+class _Builder:
+    """A model builder whose repr is its name: test ids built from an
+    estimator's repr must not hold memory addresses, so that every
+    pytest-xdist worker collects the same tests."""
+
+    def __init__(self, build):
+        self.build = build
+        self.__doc__ = build.__doc__
+
+    def __call__(self, n_features, latent_dim):
+        return self.build(n_features, latent_dim)
+
+    def __repr__(self):
+        return self.build.__name__.lstrip("_")
+
+
+def _conv_encoder(n_features, latent_dim):
     """Flat 64-pixel rows -> (8, 8, 1) images -> a convolution -> a code."""
     return keras.Sequential(
         [
@@ -20,7 +36,7 @@ def conv_encoder(n_features, latent_dim):
     )
 
 
-def conv_decoder(n_features, latent_dim):
+def _conv_decoder(n_features, latent_dim):
     """A code -> a (4, 4, 4) map -> upsampled (8, 8, 1) -> flat 64 pixels."""
     return keras.Sequential(
         [
@@ -34,7 +50,7 @@ def conv_decoder(n_features, latent_dim):
     )
 
 
-def small_encoder(n_features, latent_dim):
+def _small_encoder(n_features, latent_dim):
     """A dense encoder for any width, with dropout (layer randomness)."""
     inputs = keras.Input((n_features,))
     h = keras.layers.Dense(4, activation="relu")(inputs)
@@ -42,10 +58,16 @@ def small_encoder(n_features, latent_dim):
     return keras.Model(inputs, keras.layers.Dense(latent_dim)(h))
 
 
-def small_decoder(n_features, latent_dim):
+def _small_decoder(n_features, latent_dim):
     return keras.Sequential(
         [
             keras.Input((latent_dim,)),
             keras.layers.Dense(n_features, activation="sigmoid"),
         ]
     )
+
+
+conv_encoder = _Builder(_conv_encoder)
+conv_decoder = _Builder(_conv_decoder)
+small_encoder = _Builder(_small_encoder)
+small_decoder = _Builder(_small_decoder)
