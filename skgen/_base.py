@@ -160,8 +160,11 @@ def needs_table_codec(X, categorical_features="from_dtype"):
     if not (isinstance(categorical_features, str) or len(categorical_features) == 0):
         return True
     if hasattr(X, "dtypes") and hasattr(X, "columns"):  # a DataFrame
+        # Sparse columns of numbers are numbers: imbalanced-learn's checks
+        # pass them, and they must give what their dense twin gives.
+        dtypes = [getattr(dtype, "subtype", dtype) for dtype in X.dtypes]
         plain = all(
-            isinstance(dtype, np.dtype) and dtype.kind in "fiu" for dtype in X.dtypes
+            isinstance(dtype, np.dtype) and dtype.kind in "fiu" for dtype in dtypes
         )
         if not plain:
             return True
@@ -181,6 +184,25 @@ def needs_table_codec(X, categorical_features="from_dtype"):
     if X.dtype.kind == "f":
         return bool(np.isnan(X).any())
     return False
+
+
+def _without_missing(X):
+    """``X`` with missing cells of number columns set to 0, to ask whether
+    anything but missing values makes it a mixed table."""
+    if hasattr(X, "dtypes") and hasattr(X, "columns"):
+        numbers = [
+            name
+            for name, dtype in X.dtypes.items()
+            if isinstance(getattr(dtype, "subtype", dtype), np.dtype)
+            and getattr(dtype, "subtype", dtype).kind in "fiu"
+        ]
+        return X.fillna({name: 0 for name in numbers})
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
+        return X
+    X = np.asarray(X)
+    if X.dtype.kind == "f":
+        return np.nan_to_num(X, nan=0.0)
+    return X
 
 
 def _embedding_dim(n_levels):
@@ -309,7 +331,8 @@ class BaseAutoencoder(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True  # a mixed table's missing cells
+        # A mixed table's missing cells; your own networks take numbers only.
+        tags.input_tags.allow_nan = self.encoder is None and self.decoder is None
         return tags
 
     # --- fitting -----------------------------------------------------------
@@ -322,6 +345,9 @@ class BaseAutoencoder(BaseEstimator):
                 f"{self.hidden_layer_sizes!r}."
             )
         return tuple(int(s) for s in sizes)
+
+    def _has_user_network(self):
+        return self.encoder is not None or self.decoder is not None
 
     def _fit_network(
         self,
@@ -353,6 +379,12 @@ class BaseAutoencoder(BaseEstimator):
         is_table = table or needs_table_codec(
             X, getattr(self, "categorical_features", "from_dtype")
         )
+        if is_table and not table and self._has_user_network():
+            # Your own networks take numbers only: numbers with missing
+            # values get scikit-learn's own error about them.
+            is_table = needs_table_codec(
+                _without_missing(X), getattr(self, "categorical_features", "from_dtype")
+            )
         if is_table and (resume or partial):
             raise ValueError(
                 "partial_fit and warm_start take numeric tables without "

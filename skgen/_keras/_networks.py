@@ -497,12 +497,15 @@ class KerasNetwork:
     Pickles with both trained models saved in the ``.keras`` format.
     """
 
-    def __init__(self, encoder, decoder, *, n_features, latent_dim, variational):
+    def __init__(self, encoder, decoder, *, spec):
         self.encoder = encoder
         self.decoder = decoder
-        self.n_features = n_features
-        self.latent_dim = latent_dim
-        self.variational = variational
+        # The sizes and loss the models were trained with (their layers are
+        # the models' own).
+        self.spec = spec
+        self.n_features = spec.n_features
+        self.latent_dim = spec.latent_dim
+        self.variational = spec.variational
         self._init_inference()
 
     def _init_inference(self):

@@ -166,13 +166,7 @@ class _UserNetworkFit:
 
     def network(self, trainable, non_trainable):
         self._assign(trainable, non_trainable)
-        return KerasNetwork(
-            self.encoder,
-            self.decoder,
-            n_features=self.spec.n_features,
-            latent_dim=self.spec.latent_dim,
-            variational=self.spec.variational,
-        )
+        return KerasNetwork(self.encoder, self.decoder, spec=self.spec)
 
 
 _TRAINER_LOCK = threading.Lock()

@@ -663,7 +663,8 @@ class VAEOversampler(BaseOverSampler):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = True  # a mixed table's missing cells
+        # A mixed table's missing cells; your own networks take numbers only.
+        tags.input_tags.allow_nan = self.encoder is None and self.decoder is None
         return tags
 
     def _check_X_y(self, X, y, accept_sparse=None):
