@@ -57,6 +57,13 @@ def parse_args():
         "choice, one per core)",
     )
     parser.add_argument(
+        "--engine",
+        choices=("numpy", "keras"),
+        default="keras",
+        help="skgen's engine (default keras: its compiled TensorFlow epoch; "
+        "numpy is the default engine of these networks)",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="3 epochs, one seed: a short check of the setup",
@@ -154,13 +161,14 @@ def bench_keras(keras, X_scaled, epochs, seeds):
     }
 
 
-def bench_skgen(X, epochs, seeds):
+def bench_skgen(X, epochs, seeds, engine):
     def estimator(seed):
         return AutoencoderTransformer(
             encoding_dim=ENCODING_DIM,
             epochs=epochs,
             batch_size=BATCH_SIZE,
             random_state=seed,
+            engine=engine,
         )
 
     # The first fit of an architecture traces and XLA-compiles its epoch;
@@ -191,7 +199,7 @@ def bench_skgen(X, epochs, seeds):
     }
 
 
-def bench_small_data(keras):
+def bench_small_data(keras, engine):
     """First and repeat fit of a 200 x 10 autoencoder, graph building included."""
     X = make_transactions(SMALL_ROWS, random_state=1, return_X_y=True)[0]
     X = X.iloc[:, :SMALL_FEATURES].to_numpy()
@@ -214,6 +222,7 @@ def bench_small_data(keras):
             epochs=SMALL_EPOCHS,
             batch_size=BATCH_SIZE,
             random_state=seed,
+            engine=engine,
         ).fit(X)
 
     # skgen goes first, so it also pays TensorFlow's one-off start-up costs.
@@ -264,12 +273,12 @@ def main():
         f"{len(tf.config.list_physical_devices('GPU'))} GPU(s), "
         f"Python {platform.python_version()}, Keras {keras.__version__}; "
         f"{N_ROWS} x {N_FEATURES} rows, batch {BATCH_SIZE}, {args.epochs} epochs, "
-        f"seeds {seeds}, TensorFlow intra-op threads "
+        f"seeds {seeds}, skgen engine {args.engine}, TensorFlow intra-op threads "
         f"{args.intra_op_threads or 'default'}; "
         f"load average {os.getloadavg()[0]:.1f} at start"
     )
-    small = bench_small_data(keras)
-    ours = bench_skgen(X, args.epochs, seeds)
+    small = bench_small_data(keras, args.engine)
+    ours = bench_skgen(X, args.epochs, seeds, args.engine)
     base = bench_keras(keras, X_scaled, args.epochs, seeds)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     for name, run in (("Keras", base), ("skgen", ours)):

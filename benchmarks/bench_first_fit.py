@@ -1,12 +1,15 @@
 """What the first fit of a new architecture costs beyond its epochs.
 
-In a fresh process: the import of Keras, then, for a few small tables
-(``--rows`` rows of 8, 16 and 29 features), a first fit of a new
-architecture and a second fit of the same architecture with another seed.
-The second reuses the compiled trainer, so it costs the epochs alone; the
-difference is the tracing and compiling of the first.
+In a fresh process: with ``--engine keras``, the import of Keras; then, for a
+few small tables (``--rows`` rows of 8, 16 and 29 features), a first fit of a
+new architecture and a second fit of the same architecture with another
+seed.  The second reuses what the first built (Keras: the compiled trainer),
+so it costs the epochs alone; the difference is the first fit's start-up
+(Keras: tracing and compiling).
 
-Run ``python benchmarks/bench_first_fit.py`` (``KERAS_BACKEND=jax`` for JAX).
+Run ``python benchmarks/bench_first_fit.py --engine numpy`` (the default
+engine of these networks) or ``--engine keras`` (``KERAS_BACKEND=jax`` for
+JAX).
 """
 
 import argparse
@@ -18,19 +21,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=2000)
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--engine", choices=("numpy", "keras"), default="numpy")
     args = parser.parse_args()
 
     import numpy as np
 
     from skgen import AutoencoderTransformer
-    from skgen._keras import import_keras
 
-    tic = time.perf_counter()
-    keras = import_keras()
-    print(
-        f"backend {keras.backend.backend()}: import {time.perf_counter() - tic:.2f} s "
-        f"(load average {os.getloadavg()[0]:.1f})"
-    )
+    if args.engine == "keras":
+        from skgen._keras import import_keras
+
+        tic = time.perf_counter()
+        keras = import_keras()
+        print(
+            f"backend {keras.backend.backend()}: import "
+            f"{time.perf_counter() - tic:.2f} s"
+        )
+    print(f"engine {args.engine} (load average {os.getloadavg()[0]:.1f})")
     rng = np.random.RandomState(0)
     for n_features in (8, 16, 29):
         X = rng.normal(size=(args.rows, n_features)) @ rng.normal(
@@ -43,6 +50,7 @@ def main():
                 hidden_layer_sizes=(16,),
                 epochs=args.epochs,
                 random_state=seed,
+                engine=args.engine,
             )
             tic = time.perf_counter()
             estimator.fit(X)

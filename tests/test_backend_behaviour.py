@@ -21,6 +21,9 @@ from skgen import (
 )
 from skgen._keras import import_keras
 
+# engine="keras" throughout: what is tested here is the Keras backend (by
+# default skgen's own numeric networks train in NumPy).
+
 
 @pytest.fixture(scope="module")
 def X():
@@ -40,9 +43,11 @@ def test_autoencoder_learns_and_is_reproducible(X):
         batch_size=16,
         random_state=0,
     )
-    first = AutoencoderTransformer(**params).fit(X)
-    again = AutoencoderTransformer(**params).fit(X)
-    other = AutoencoderTransformer(**{**params, "random_state": 1}).fit(X)
+    first = AutoencoderTransformer(engine="keras", **params).fit(X)
+    again = AutoencoderTransformer(engine="keras", **params).fit(X)
+    other = AutoencoderTransformer(engine="keras", **{**params, "random_state": 1}).fit(
+        X
+    )
     assert first.loss_curve_ == again.loss_curve_
     assert np.array_equal(first.transform(X), again.transform(X))
     assert not np.array_equal(first.transform(X), other.transform(X))
@@ -52,6 +57,7 @@ def test_autoencoder_learns_and_is_reproducible(X):
 
 def test_early_stopping_keeps_the_best_epoch(X):
     estimator = AutoencoderTransformer(
+        engine="keras",
         encoding_dim=4,
         epochs=40,
         early_stopping=True,
@@ -65,7 +71,7 @@ def test_early_stopping_keeps_the_best_epoch(X):
 
 def test_detector_with_trimmed_loss(X):
     detector = ReconstructionAnomalyDetector(
-        encoding_dim=6, epochs=8, trim_fraction=0.1, random_state=0
+        engine="keras", encoding_dim=6, epochs=8, trim_fraction=0.1, random_state=0
     ).fit(X)
     outlier = X[:1] + 16.0  # every pixel far beyond its range
     assert detector.score_samples(outlier)[0] < detector.score_samples(X).min()
@@ -74,7 +80,7 @@ def test_detector_with_trimmed_loss(X):
 
 def test_oversampler_generates_reproducibly(X):
     y = (np.arange(len(X)) % 5 == 0).astype(int)
-    sampler = VAEOversampler(latent_dim=3, epochs=10, random_state=0)
+    sampler = VAEOversampler(engine="keras", latent_dim=3, epochs=10, random_state=0)
     X_new, y_new = sampler.fit_resample(X, y)
     X_again, _ = VAEOversampler(**sampler.get_params()).fit_resample(X, y)
     assert np.bincount(y_new).tolist() == [192, 192]
@@ -90,8 +96,8 @@ def test_user_network_is_reproducible_and_pickles(X):
         epochs=3,
         random_state=0,
     )
-    first = AutoencoderTransformer(**params).fit(X)
-    again = AutoencoderTransformer(**params).fit(X)
+    first = AutoencoderTransformer(engine="keras", **params).fit(X)
+    again = AutoencoderTransformer(engine="keras", **params).fit(X)
     assert np.array_equal(first.transform(X), again.transform(X))
     restored = pickle.loads(pickle.dumps(first))
     assert np.array_equal(first.transform(X), restored.transform(X))
@@ -104,10 +110,11 @@ def test_fits_in_threads_match_sequential_fits(X):
             "sometimes differ from sequential ones (not yet found why); fit "
             "in processes there."
         )
+
     def fit(seed):
-        return AutoencoderTransformer(encoding_dim=4, epochs=3, random_state=seed).fit(
-            X
-        )
+        return AutoencoderTransformer(
+            engine="keras", encoding_dim=4, epochs=3, random_state=seed
+        ).fit(X)
 
     sequential = [fit(seed).transform(X) for seed in (0, 1)]
     results = {}
@@ -135,14 +142,16 @@ def test_warm_start_goes_on_where_the_fit_stopped(X, network):
     # Weights, Adam's step count and moments, seed states and the shuffling
     # stream all go on: two fits of 2 epochs are one fit of 4, to the bit.
     params = dict(encoding_dim=6, random_state=0, **network)
-    once = AutoencoderTransformer(epochs=4, **params).fit(X)
-    twice = AutoencoderTransformer(epochs=2, warm_start=True, **params)
+    once = AutoencoderTransformer(engine="keras", epochs=4, **params).fit(X)
+    twice = AutoencoderTransformer(engine="keras", epochs=2, warm_start=True, **params)
     twice.fit(X).fit(X)
     assert twice.n_iter_ == 4
     assert twice.loss_curve_ == once.loss_curve_
     assert np.array_equal(twice.transform(X), once.transform(X))
     # Without the optimizer's state, the second fit would differ.
-    cold = AutoencoderTransformer(epochs=2, warm_start=True, **params).fit(X)
+    cold = AutoencoderTransformer(
+        engine="keras", epochs=2, warm_start=True, **params
+    ).fit(X)
     cold._training_state.optimizer = [
         np.zeros_like(value) for value in cold._training_state.optimizer
     ]

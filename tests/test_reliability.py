@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from skgen import AutoencoderTransformer, ReconstructionAnomalyDetector, VAEOversampler
 from skgen._keras._training import epoch_runner_class
+from skgen._numpy_training import EpochRunner as NumpyEpochRunner
 from skgen._keras._import import silence_native_stderr
 from skgen.exceptions import TrainingDivergedError
 
@@ -173,17 +174,17 @@ def _interrupt_training_at_epoch(monkeypatch, epoch, error=KeyboardInterrupt):
     Epochs are counted over all fits; with ``epoch=1`` every fit fails before
     its first epoch, before anything is compiled.
     """
-    runner_class = epoch_runner_class()
-    run_epoch = runner_class.run_epoch
     calls = []
+    # Both engines' runners: the estimators' numeric fits train in NumPy.
+    for runner_class in (epoch_runner_class(), NumpyEpochRunner):
 
-    def interrupted(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) >= epoch:
-            raise error
-        return run_epoch(self, *args, **kwargs)
+        def interrupted(self, *args, run_epoch=runner_class.run_epoch, **kwargs):
+            calls.append(1)
+            if len(calls) >= epoch:
+                raise error
+            return run_epoch(self, *args, **kwargs)
 
-    monkeypatch.setattr(runner_class, "run_epoch", interrupted)
+        monkeypatch.setattr(runner_class, "run_epoch", interrupted)
     return calls
 
 
@@ -258,11 +259,11 @@ from skgen import AutoencoderTransformer
 
 X = np.random.RandomState(0).rand(20, 3)
 try:
-    AutoencoderTransformer(encoding_dim=1, epochs=1).fit(X)
+    AutoencoderTransformer(encoding_dim=1, epochs=1, engine="keras").fit(X)
 except KeyboardInterrupt:
     pass
 try:
-    AutoencoderTransformer(encoding_dim=1, epochs=1).fit(X)
+    AutoencoderTransformer(encoding_dim=1, epochs=1, engine="keras").fit(X)
 except BaseException as error:
     print(type(error).__name__, error)
 """

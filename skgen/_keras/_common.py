@@ -101,6 +101,31 @@ def trimmed_weight(loss, weight, trim_fraction):
     return weight * ops.cast(ops.cast(rank, "float32") >= n_dropped, "float32")
 
 
+def stateless_initial_state(
+    runner, tensor, trainable, non_trainable, learning_rate, optimizer
+):
+    """``initial_state`` of a runner that applies a Keras optimizer through
+    ``stateless_apply`` (``runner.model``, ``runner.optimizer``): the values
+    as backend tensors made by ``tensor(value, dtype)``.  Without
+    ``optimizer`` values, the optimizer starts from its own initial state."""
+    from ._networks import value_of
+
+    if optimizer is None:
+        optimizer = [value_of(v) for v in runner.optimizer.variables]
+    optimizer_state = [
+        tensor(learning_rate if v.name == "learning_rate" else value, v.dtype)
+        for value, v in zip(optimizer, runner.optimizer.variables)
+    ]
+    return (
+        [tensor(w, "float32") for w in trainable],
+        [
+            tensor(value, v.dtype)
+            for value, v in zip(non_trainable, runner.model.non_trainable_variables)
+        ],
+        optimizer_state,
+    )
+
+
 class CompiledEpochRunner:
     """The calls of runners that compile a whole epoch into one function.
 

@@ -9,9 +9,13 @@ the optimiser is Keras' own Adam applied through
 
 import numpy as np
 
-from ._common import CompiledEpochRunner, batch_loss_function, padded_rows
+from ._common import (
+    CompiledEpochRunner,
+    batch_loss_function,
+    padded_rows,
+    stateless_initial_state,
+)
 from ._import import import_keras
-from ._networks import value_of
 
 
 class EpochRunner(CompiledEpochRunner):
@@ -80,20 +84,8 @@ class EpochRunner(CompiledEpochRunner):
         self._evaluate = jax.jit(evaluate)
 
     def initial_state(self, trainable, non_trainable, learning_rate, optimizer=None):
-        jnp = self._jnp
-        if optimizer is None:
-            optimizer = [value_of(v) for v in self.optimizer.variables]
-        optimizer_state = [
-            jnp.asarray(learning_rate if v.name == "learning_rate" else value, v.dtype)
-            for value, v in zip(optimizer, self.optimizer.variables)
-        ]
-        return (
-            [jnp.asarray(w, "float32") for w in trainable],
-            [
-                jnp.asarray(value, v.dtype)
-                for value, v in zip(non_trainable, self.model.non_trainable_variables)
-            ],
-            optimizer_state,
+        return stateless_initial_state(
+            self, self._jnp.asarray, trainable, non_trainable, learning_rate, optimizer
         )
 
     @staticmethod

@@ -11,9 +11,8 @@ import threading
 
 import numpy as np
 
-from ._common import batch_loss_function, padded_rows
+from ._common import batch_loss_function, padded_rows, stateless_initial_state
 from ._import import import_keras
-from ._networks import value_of
 
 
 class EpochRunner:
@@ -37,19 +36,8 @@ class EpochRunner:
         return self._torch.as_tensor(np.asarray(value, dtype=dtype))
 
     def initial_state(self, trainable, non_trainable, learning_rate, optimizer=None):
-        if optimizer is None:
-            optimizer = [value_of(v) for v in self.optimizer.variables]
-        optimizer_state = [
-            self._tensor(learning_rate if v.name == "learning_rate" else value, v.dtype)
-            for value, v in zip(optimizer, self.optimizer.variables)
-        ]
-        return (
-            [self._tensor(w, "float32") for w in trainable],
-            [
-                self._tensor(value, v.dtype)
-                for value, v in zip(non_trainable, self.model.non_trainable_variables)
-            ],
-            optimizer_state,
+        return stateless_initial_state(
+            self, self._tensor, trainable, non_trainable, learning_rate, optimizer
         )
 
     def data(self, X):

@@ -1,11 +1,13 @@
-"""The training loop shared by every skgen estimator."""
+"""Keras trainers: the compiled runner of a network and its initial values.
+
+The training loop (``skgen._training.train_network``) calls `keras_trainer`
+for a user's network, a mixed table's, or whenever ``engine="keras"``.
+"""
 
 import contextlib
 import functools
 import importlib
 import threading
-import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,7 +17,6 @@ from .._network import (
     initial_embeddings,
     prior_output_bias,
 )
-from ..exceptions import TrainingDivergedError
 from ._import import import_keras, silence_native_stderr
 from ._networks import (
     KerasNetwork,
@@ -30,33 +31,6 @@ from ._networks import (
 # Backend-specific training code, one module per backend, as in Keras'
 # keras/src/backend/<name>/trainer.py.
 _RUNNER_MODULES = {"tensorflow": "_tensorflow", "jax": "_jax", "torch": "_torch"}
-
-
-@dataclass
-class TrainingState:
-    """Where a fit ended, in NumPy arrays, for a later fit to go on from.
-
-    ``trainable`` and ``non_trainable`` are the values of the training
-    model's variables (weights; seed states and other statistics), and
-    ``optimizer`` Adam's state (see ``optimizer_values`` in
-    ``skgen._keras._common``).  Plain arrays: it pickles without Keras.
-    """
-
-    trainable: list
-    non_trainable: list
-    optimizer: list
-
-
-@dataclass
-class TrainingResult:
-    """What :func:`train_network` returns."""
-
-    network: object
-    loss_curve: list = field(default_factory=list)
-    validation_loss_curve: list = None
-    n_iter: int = 0
-    best_epoch: int = 0
-    state: TrainingState = None
 
 
 def epoch_runner_class():
@@ -94,6 +68,18 @@ class _Trainer:
         # log) once per shape.
         self.compiled_lengths = set()
         self.lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def compiling(self, n_rows):
+        """The context of an epoch on data padded to ``n_rows`` rows: XLA
+        logs when it compiles (once per shape), so fd 2 is silenced then
+        and left alone otherwise, as other threads may be writing to it."""
+        if n_rows in self.compiled_lengths:
+            yield
+            return
+        with silence_native_stderr():
+            yield
+        self.compiled_lengths.add(n_rows)
 
     def initial_values(self, random_state, X=None):
         """NumPy ``(trainable, non_trainable)`` values that start a fit on
@@ -213,143 +199,21 @@ def _trainer(spec, batch_size, trim_fraction):
         return _cached_trainer(spec, batch_size, trim_fraction, backend)
 
 
-def train_network(
-    spec,
-    X,
-    *,
-    encoder=None,
-    decoder=None,
-    epochs,
-    batch_size,
-    learning_rate,
-    random_state,
-    X_val=None,
-    n_iter_no_change=10,
-    tol=1e-4,
-    verbose=0,
-    trim_fraction=0.0,
-    initial_state=None,
+def keras_trainer(
+    spec, encoder, decoder, batch_size, trim_fraction, random_state, resumed
 ):
-    """Train the network described by ``spec`` on float rows ``X``.
+    """``(trainer, fit)`` of a Keras-trained network: the trainer holds the
+    compiled runner, the fit gives initial values and the trained network.
 
-    Parameters
-    ----------
-    spec : NetworkSpec
-        The architecture: skgen's dense network, or, with ``encoder`` or
-        ``decoder``, the sizes, the loss and the side left at None.
-    X : ndarray of shape (n_samples, spec.n_features)
-        Training rows, already scaled.
-    encoder, decoder : keras.Model, callable or None
-        A user's network (see ``skgen._keras._networks.build_user_models``),
-        cloned with new weights from ``random_state`` for this fit.
-    epochs, batch_size, learning_rate : int, int, float
-        Adam on mini-batches of ``batch_size`` shuffled rows, ``epochs`` passes.
-    random_state : numpy.random.RandomState
-        The only source of randomness: initial weights, shuffling, noise.
-    X_val : ndarray or None
-        Validation rows; when given, training stops once the validation loss
-        has not improved by ``tol`` for ``n_iter_no_change`` epochs, and the
-        weights of the best epoch are returned.
-    verbose : int
-        ``> 0`` prints one line per epoch.
-    trim_fraction : float in [0, 1)
-        Share of every batch, the rows with the largest loss, left out of
-        that step's gradient (a trimmed loss).  Rare outlying rows in ``X``
-        then stay badly reconstructed however long training runs; the loss
-        curve is the mean loss of the rows kept.  The validation loss is
-        never trimmed.
-    initial_state : TrainingState or None
-        Go on from the end of an earlier fit of the same architecture (its
-        ``result.state``): its weights, seed states and Adam's state, at
-        ``learning_rate``.  None starts from weights drawn from
-        ``random_state``.
-
-    Returns
-    -------
-    TrainingResult
+    A user's models are cloned for the fit.  A resumed fit overwrites their
+    weights, so they are drawn from a stream of their own: the fit's stream
+    then goes on as if training had never stopped.
     """
     trim_fraction = float(trim_fraction)
     if encoder is None and decoder is None:
-        trainer = fit = _trainer(spec, batch_size, trim_fraction)
-    else:
-        # A resumed fit overwrites the new models' weights: they are drawn
-        # from a stream of their own, so that the fit's stream goes on as if
-        # training had never stopped.
-        weights_rng = (
-            random_state if initial_state is None else np.random.RandomState(0)
-        )
-        with _TRAINER_LOCK:  # Keras' model building is not thread-safe
-            fit = _UserNetworkFit(spec, encoder, decoder, weights_rng)
-        trainer = _user_trainer(fit, batch_size, trim_fraction)
-    runner = trainer.runner
-    if initial_state is None:
-        state = runner.initial_state(
-            *fit.initial_values(random_state, X), learning_rate
-        )
-    else:
-        state = runner.initial_state(
-            initial_state.trainable,
-            initial_state.non_trainable,
-            learning_rate,
-            initial_state.optimizer,
-        )
-    data = runner.data(X)
-    val_data = None if X_val is None else runner.data(X_val)[: len(X_val)]
-    result = TrainingResult(network=None, validation_loss_curve=None)
-    best_loss, best_state, stall = np.inf, state, 0
-    if X_val is not None:
-        result.validation_loss_curve = []
-
-    for epoch in range(1, epochs + 1):
-        tic = time.perf_counter()
-        compiles = len(data) not in trainer.compiled_lengths
-        # XLA logs when it compiles; fd 2 is left alone otherwise, as other
-        # threads may be writing to it.
-        with silence_native_stderr() if compiles else contextlib.nullcontext():
-            state, loss = runner.run_epoch(
-                state, data, len(X), random_state.permutation(len(X))
-            )
-        trainer.compiled_lengths.add(len(data))
-        result.loss_curve.append(loss)
-        result.n_iter = epoch
-        if not np.isfinite(loss):
-            raise TrainingDivergedError(
-                f"Training diverged: the loss became {loss} at epoch {epoch}. "
-                f"Lower learning_rate (now {learning_rate:g}) or check the "
-                "input for extreme values."
-            )
-        message = f"Epoch {epoch}/{epochs} - loss: {loss:.6f}"
-        monitored = loss
-        if X_val is not None:
-            monitored = runner.evaluate(state, val_data)
-            result.validation_loss_curve.append(monitored)
-            message += f" - val_loss: {monitored:.6f}"
-        if verbose:
-            print(f"{message} - {time.perf_counter() - tic:.2f}s", flush=True)
-        if monitored < best_loss - tol:
-            best_loss, best_state, result.best_epoch, stall = (
-                monitored,
-                state,
-                epoch,
-                0,
-            )
-        elif X_val is not None:
-            stall += 1
-            if stall >= n_iter_no_change:
-                if verbose:
-                    print(
-                        f"Early stopping: no val_loss improvement in "
-                        f"{n_iter_no_change} epochs; best epoch {result.best_epoch}.",
-                        flush=True,
-                    )
-                break
-    final = best_state if X_val is not None else state
-    values = runner.values(final)
-    result.state = TrainingState(*values, runner.optimizer_values(final))
-    result.network = fit.network(*values)
-    if not result.network.is_finite():
-        raise TrainingDivergedError(
-            "Training diverged: the network's weights are not finite. Lower "
-            f"learning_rate (now {learning_rate:g})."
-        )
-    return result
+        trainer = _trainer(spec, batch_size, trim_fraction)
+        return trainer, trainer
+    weights_rng = np.random.RandomState(0) if resumed else random_state
+    with _TRAINER_LOCK:  # Keras' model building is not thread-safe
+        fit = _UserNetworkFit(spec, encoder, decoder, weights_rng)
+    return _user_trainer(fit, batch_size, trim_fraction), fit

@@ -265,6 +265,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoenco
         verbose=0,
         encoder=None,
         decoder=None,
+        engine="auto",
         warm_start=False,
         categorical_features="from_dtype",
         handle_unknown="error",
@@ -287,6 +288,7 @@ class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoenco
         self.verbose = verbose
         self.encoder = encoder
         self.decoder = decoder
+        self.engine = engine
         self.warm_start = warm_start
         self.categorical_features = categorical_features
         self.handle_unknown = handle_unknown

@@ -158,6 +158,7 @@ class AutoencoderTransformer(
         verbose=0,
         encoder=None,
         decoder=None,
+        engine="auto",
         warm_start=False,
         categorical_features="from_dtype",
         handle_unknown="error",
@@ -178,6 +179,7 @@ class AutoencoderTransformer(
         self.verbose = verbose
         self.encoder = encoder
         self.decoder = decoder
+        self.engine = engine
         self.warm_start = warm_start
         self.categorical_features = categorical_features
         self.handle_unknown = handle_unknown

@@ -596,6 +596,7 @@ class VAEOversampler(BaseOverSampler):
         verbose=0,
         encoder=None,
         decoder=None,
+        engine="auto",
         categorical_features="from_dtype",
     ):
         self.sampling_strategy = sampling_strategy
@@ -617,6 +618,7 @@ class VAEOversampler(BaseOverSampler):
         self.verbose = verbose
         self.encoder = encoder
         self.decoder = decoder
+        self.engine = engine
         self.categorical_features = categorical_features
 
     @_atomic_fit

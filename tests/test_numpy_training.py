@@ -1,0 +1,209 @@
+"""The NumPy engine: its gradients, its agreement with Keras, and what it
+spares (no Keras import)."""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.datasets import load_breast_cancer, load_digits
+
+from _networks import conv_decoder
+from skgen import (
+    AutoencoderTransformer,
+    ReconstructionAnomalyDetector,
+    VAEOversampler,
+)
+from skgen._network import NetworkSpec
+from skgen._numpy_training import EpochRunner, Trainer
+
+
+@pytest.fixture(scope="module")
+def X():
+    return load_breast_cancer().data[:200]
+
+
+# --- the gradients ------------------------------------------------------------
+SPECS = {
+    "autoencoder": NetworkSpec(7, (), 3, latent_activation="tanh"),
+    "deep autoencoder": NetworkSpec(
+        7, (6, 5), 3, activation="elu", latent_activation="sigmoid"
+    ),
+    "relu, linear": NetworkSpec(
+        7,
+        (5,),
+        2,
+        activation="relu",
+        latent_activation="linear",
+        output_activation="linear",
+    ),
+    "vae": NetworkSpec(7, (), 3, variational=True, beta=0.5),
+    "deep vae": NetworkSpec(7, (6,), 2, activation="tanh", variational=True),
+}
+
+
+def _loss_and_gradient(runner, params, xb, eps):
+    weights = runner._views(params)
+    grad = np.zeros_like(params)
+    loss = runner._step(weights, runner._views(grad), xb, eps)
+    return loss, grad
+
+
+# A trimmed VAE is left out: the stopped decoder variance is at its optimum
+# for the untrimmed loss only, so finite differences would see it move.
+@pytest.mark.parametrize(
+    "name, trim_fraction",
+    [(name, 0.0) for name in SPECS]
+    + [(name, 0.25) for name in SPECS if not SPECS[name].variational],
+)
+def test_gradients_match_finite_differences(name, trim_fraction):
+    spec = SPECS[name]
+    rng = np.random.RandomState(0)
+    runner = EpochRunner(spec, batch_size=16, trim_fraction=trim_fraction)
+    # float64 throughout, so that central differences are exact enough.
+    params = rng.normal(scale=0.5, size=runner.n_params)
+    xb = rng.uniform(size=(16, spec.n_features))
+    eps = rng.normal(size=(16, spec.latent_dim)) if spec.variational else None
+    _, grad = _loss_and_gradient(runner, params, xb, eps)
+    numeric = np.empty_like(params)
+    h = 1e-6
+    for i in range(len(params)):
+        step = np.zeros_like(params)
+        step[i] = h
+        up = _loss_and_gradient(runner, params + step, xb, eps)[0]
+        down = _loss_and_gradient(runner, params - step, xb, eps)[0]
+        numeric[i] = (up - down) / (2 * h)
+    # The VAE's decoder variance is a constant of the gradient (stopped, as
+    # in per_row_loss) but moves with the weights in a finite difference;
+    # at its optimum that changes the loss to second order only.
+    np.testing.assert_allclose(grad, numeric, rtol=1e-4, atol=1e-6)
+
+
+# --- agreement with Keras -------------------------------------------------------
+def _fit_both(make, X):
+    return make(engine="numpy").fit(X), make(engine="keras").fit(X)
+
+
+def test_autoencoder_trains_as_keras_does(X):
+    def make(engine):
+        return AutoencoderTransformer(
+            encoding_dim=4,
+            hidden_layer_sizes=(8,),
+            epochs=5,
+            random_state=0,
+            engine=engine,
+        )
+
+    numpy_fit, keras_fit = _fit_both(make, X)
+    # Same initial weights, batches and Adam: only float32 rounding differs.
+    np.testing.assert_allclose(numpy_fit.loss_curve_, keras_fit.loss_curve_, rtol=1e-4)
+    np.testing.assert_allclose(
+        numpy_fit.transform(X), keras_fit.transform(X), atol=1e-4
+    )
+
+
+def test_trimmed_detector_trains_as_keras_does(X):
+    def make(engine):
+        return ReconstructionAnomalyDetector(
+            epochs=5, trim_fraction=0.1, random_state=0, engine=engine
+        )
+
+    numpy_fit, keras_fit = _fit_both(make, X)
+    np.testing.assert_allclose(numpy_fit.loss_curve_, keras_fit.loss_curve_, rtol=1e-3)
+    np.testing.assert_allclose(
+        numpy_fit.score_samples(X), keras_fit.score_samples(X), rtol=1e-3, atol=1e-5
+    )
+
+
+def test_vae_reaches_the_loss_keras_reaches(X):
+    # The reparameterisation noise differs between the engines, nothing else.
+    y = np.r_[np.zeros(150, int), np.ones(50, int)]
+    fits = {}
+    for engine in ("numpy", "keras"):
+        sampler = VAEOversampler(epochs=30, random_state=0, engine=engine)
+        sampler.fit_resample(X, y)
+        fits[engine] = sampler.vaes_[1].loss_curve_
+    assert fits["numpy"][-1] < fits["numpy"][0]
+    scale = abs(fits["keras"][0] - fits["keras"][-1])
+    assert abs(fits["numpy"][-1] - fits["keras"][-1]) < 0.1 * scale
+
+
+def test_a_fit_goes_on_under_the_other_engine(X):
+    # The engines' states hold the same values in the same order.
+    params = dict(encoding_dim=3, epochs=2, random_state=0)
+    whole = AutoencoderTransformer(**{**params, "epochs": 4}, engine="keras").fit(X)
+    resumed = AutoencoderTransformer(**params, engine="keras", warm_start=True).fit(X)
+    resumed.set_params(engine="numpy").fit(X)
+    np.testing.assert_allclose(resumed.loss_curve_, whole.loss_curve_, rtol=1e-4)
+
+
+# --- what "auto" chooses ----------------------------------------------------------
+def test_numeric_fits_import_no_keras():
+    code = """
+import sys
+import numpy as np
+from skgen import AutoencoderTransformer, ReconstructionAnomalyDetector, VAEOversampler
+X = np.random.RandomState(0).rand(120, 5)
+y = np.r_[np.zeros(90, int), np.ones(30, int)]
+AutoencoderTransformer(encoding_dim=2, epochs=2).fit(X).transform(X)
+ReconstructionAnomalyDetector(epochs=2).fit(X).predict(X)
+VAEOversampler(epochs=2, random_state=0).fit_resample(X, y)
+print(sorted(m for m in ("keras", "tensorflow", "jax", "torch") if m in sys.modules))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_auto_trains_mixed_tables_and_own_networks_in_keras():
+    table = pd.DataFrame(
+        {"amount": np.arange(40.0), "card": pd.Categorical(["a", "b"] * 20)}
+    )
+    auto = AutoencoderTransformer(encoding_dim=2, epochs=2, random_state=0).fit(table)
+    keras = AutoencoderTransformer(
+        encoding_dim=2, epochs=2, random_state=0, engine="keras"
+    ).fit(table)
+    assert auto.loss_curve_ == keras.loss_curve_
+
+
+@pytest.mark.parametrize(
+    "make, X, match",
+    [
+        (
+            lambda: AutoencoderTransformer(
+                encoding_dim=2, epochs=1, engine="numpy", decoder=conv_decoder
+            ),
+            load_digits().data[:40],
+            "your own encoder or decoder",
+        ),
+        (
+            lambda: ReconstructionAnomalyDetector(epochs=1, engine="numpy"),
+            pd.DataFrame({"a": [1.0, 2.0, 3.0, np.nan], "b": [1.0, 0.0, 1.0, 0.0]}),
+            "categorical, bool or missing values",
+        ),
+    ],
+)
+def test_numpy_engine_refuses_what_it_cannot_train(make, X, match):
+    estimator = make()
+    with pytest.raises(ValueError, match=match):
+        estimator.fit(X)
+    assert not hasattr(estimator, "network_")
+
+
+def test_trainer_draws_what_the_keras_trainer_draws():
+    # Both engines start a fit from the same draws of random_state, so the
+    # rest of the fit's stream (shuffling, generation) is the same too.
+    from skgen._keras._training import _DenseTrainer
+
+    spec = NetworkSpec(5, (4,), 2, variational=True)
+    numpy_rng, keras_rng = np.random.RandomState(3), np.random.RandomState(3)
+    trainable, non_trainable = Trainer(spec, 8, 0.0).initial_values(numpy_rng)
+    keras_trainable, keras_non_trainable = _DenseTrainer(spec, 8, 0.0).initial_values(
+        keras_rng
+    )
+    for ours, theirs in zip(trainable, keras_trainable):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+    np.testing.assert_array_equal(non_trainable[0], keras_non_trainable[0])
+    assert numpy_rng.randint(10**9) == keras_rng.randint(10**9)
