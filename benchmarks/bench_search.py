@@ -26,7 +26,7 @@ GRID = {"encoding_dim": [4, 8, 12, 16]}
 CV = 3
 
 
-def worker(n_jobs, n_rows, epochs):
+def worker(n_jobs, n_rows, epochs, engine):
     """One search in this process; print one JSON line."""
     tic = time.perf_counter()
     import numpy as np
@@ -38,7 +38,7 @@ def worker(n_jobs, n_rows, epochs):
     X, _ = make_transactions(n_rows, random_state=0, return_X_y=True)
     X = np.asarray(X)
     search = GridSearchCV(
-        AutoencoderTransformer(epochs=epochs, random_state=0),
+        AutoencoderTransformer(epochs=epochs, random_state=0, engine=engine),
         GRID,
         cv=CV,
         n_jobs=n_jobs,
@@ -58,9 +58,9 @@ def worker(n_jobs, n_rows, epochs):
     )
 
 
-def run(n_jobs, n_rows, epochs):
+def run(n_jobs, n_rows, epochs, engine):
     command = [sys.executable, __file__, "--worker", str(n_jobs)]
-    command += ["--rows", str(n_rows), "--epochs", str(epochs)]
+    command += ["--rows", str(n_rows), "--epochs", str(epochs), "--engine", engine]
     out = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -71,21 +71,23 @@ def main():
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--rows", type=int, default=None)
     parser.add_argument("--epochs", type=int, default=None)
+    parser.add_argument("--engine", choices=("auto", "numpy", "keras"), default="auto")
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     n_rows = args.rows or (10_000 if args.quick else 50_000)
     epochs = args.epochs or (3 if args.quick else 10)
     if args.worker is not None:
-        worker(args.worker, n_rows, epochs)
+        worker(args.worker, n_rows, epochs, args.engine)
         return
     print(
         f"{CV * len(GRID['encoding_dim'])} fits of {epochs} epochs on {n_rows:,} "
-        f"rows; {os.cpu_count()} cores; load average at start "
+        f"rows; engine {args.engine}; {os.cpu_count()} cores; load average at start "
         f"{os.getloadavg()[0]:.1f}"
     )
     ratios = []
     for round_ in range(args.repeats):
-        serial, parallel = run(1, n_rows, epochs), run(2, n_rows, epochs)
+        serial = run(1, n_rows, epochs, args.engine)
+        parallel = run(2, n_rows, epochs, args.engine)
         # The pools differ in size, so XLA may split sums differently.
         difference = max(
             abs(a - b) / abs(a) for a, b in zip(serial["scores"], parallel["scores"])

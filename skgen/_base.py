@@ -96,12 +96,13 @@ _ENGINE_DOC = (
     "gradients; it needs no Keras import and compiles nothing, so a fit costs "
     "its epochs alone (skgen's own dense networks of numeric tables only). "
     '``"keras"``: one compiled Keras program per epoch on the backend of '
-    "``KERAS_BACKEND``; about twice as fast per step on large data (and able "
-    "to use a GPU), but the first fit in a process imports Keras (2 to 17 s) "
-    'and every new architecture compiles (0.5 to 2.5 s). ``"auto"`` takes '
-    "NumPy where it can and Keras otherwise (your own networks, mixed "
-    "tables). Both engines train the same loss with the same batches and "
-    "initial weights, so their results agree closely but not bit for bit."
+    "``KERAS_BACKEND``; several times faster per step (and able to use a "
+    "GPU), but the first fit in a process imports Keras (5 to 17 s) and every "
+    'new architecture compiles (0.5 to 2.5 s). ``"auto"`` takes NumPy for '
+    "the networks it trains when the fit has at most 50,000 steps (batches "
+    "times epochs), and Keras otherwise (longer fits, your own networks, mixed "
+    "tables). Both engines train the same loss from the same initial weights "
+    "on the same batches, so their results agree closely but not bit for bit."
 )
 
 
@@ -483,13 +484,19 @@ class BaseAutoencoder(BaseEstimator):
                 "changed since the previous fit. Set warm_start=False, or "
                 "clone the estimator, to start afresh."
             )
+        epochs = 1 if partial else self.epochs
         result = train_network(
             spec,
             X_train,
-            engine=resolve_engine(self.engine, spec, self._has_user_network()),
+            engine=resolve_engine(
+                self.engine,
+                spec,
+                self._has_user_network(),
+                n_steps=epochs * -(-len(X_train) // self.batch_size),
+            ),
             encoder=self.encoder,
             decoder=self.decoder,
-            epochs=1 if partial else self.epochs,
+            epochs=epochs,
             batch_size=self.batch_size,
             learning_rate=self.learning_rate,
             random_state=rng,

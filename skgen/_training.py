@@ -16,12 +16,22 @@ from .exceptions import TrainingDivergedError
 
 ENGINES = ("auto", "numpy", "keras")
 
+# Training steps (batches times epochs) above which ``engine="auto"`` takes
+# Keras for a network NumPy could train.  A compiled Keras step of the
+# chapter's fraud autoencoder costs about a fifth of a NumPy step, but Keras
+# costs 5 to 17 s to import and 0.5 to 2.5 s to compile each architecture
+# (benchmarks/README.md, "Training engines"): past about 50,000 steps (20
+# epochs of the 284,807 rows of the Kaggle data) the compiled loop wins.
+AUTO_NUMPY_MAX_STEPS = 50_000
 
-def resolve_engine(engine, spec, user_network):
-    """The engine that trains ``spec``: ``"numpy"`` or ``"keras"``.
 
-    ``"auto"`` takes NumPy wherever it can train the network (skgen's own
-    dense network of a numeric table) and Keras otherwise.
+def resolve_engine(engine, spec, user_network, n_steps):
+    """The engine that trains ``spec`` for ``n_steps`` steps: ``"numpy"`` or
+    ``"keras"``.
+
+    ``"auto"`` takes NumPy where it can train the network (skgen's own dense
+    network of a numeric table) and the training is short enough for Keras'
+    start-up to dominate (`AUTO_NUMPY_MAX_STEPS`), and Keras otherwise.
     """
     numpy_trains = not user_network and _numpy_training.supports(spec)
     if engine == "numpy" and not numpy_trains:
@@ -36,7 +46,8 @@ def resolve_engine(engine, spec, user_network):
             + ". Use engine='auto' or 'keras'."
         )
     if engine == "auto":
-        return "numpy" if numpy_trains else "keras"
+        short = n_steps <= AUTO_NUMPY_MAX_STEPS
+        return "numpy" if numpy_trains and short else "keras"
     return engine
 
 

@@ -207,3 +207,22 @@ def test_trainer_draws_what_the_keras_trainer_draws():
         np.testing.assert_allclose(ours, theirs, rtol=1e-6)
     np.testing.assert_array_equal(non_trainable[0], keras_non_trainable[0])
     assert numpy_rng.randint(10**9) == keras_rng.randint(10**9)
+
+
+def test_auto_takes_keras_for_long_fits(X, monkeypatch):
+    # Past AUTO_NUMPY_MAX_STEPS steps Keras' start-up pays for itself.
+    from skgen import _training
+
+    params = dict(encoding_dim=3, epochs=3, batch_size=50, random_state=0)
+    monkeypatch.setattr(_training, "AUTO_NUMPY_MAX_STEPS", 3 * 4)  # 200 rows
+    short = AutoencoderTransformer(**params).fit(X)
+    monkeypatch.setattr(_training, "AUTO_NUMPY_MAX_STEPS", 3 * 4 - 1)
+    long = AutoencoderTransformer(**params).fit(X)
+    assert (
+        short.loss_curve_
+        == AutoencoderTransformer(**params, engine="numpy").fit(X).loss_curve_
+    )
+    assert (
+        long.loss_curve_
+        == AutoencoderTransformer(**params, engine="keras").fit(X).loss_curve_
+    )
