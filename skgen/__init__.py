@@ -1,18 +1,30 @@
 """skgen: scikit-learn compatible generative models on Keras 3.
 
 Importing skgen does not import Keras or TensorFlow; they load on the first
-``fit``.
+``fit`` that trains through Keras.  The estimators' modules load on first
+use too (PEP 562), so a process that unpickles one estimator (a worker of a
+parallel search) imports only what that estimator needs.
 """
 
-from .anomaly import ReconstructionAnomalyDetector
-from .decomposition import AutoencoderTransformer
-from .over_sampling import VAEOversampler
+import importlib
 
 __version__ = "0.1.0.dev0"
 
-__all__ = [
-    "AutoencoderTransformer",
-    "ReconstructionAnomalyDetector",
-    "VAEOversampler",
-    "__version__",
-]
+_ESTIMATORS = {
+    "AutoencoderTransformer": "decomposition",
+    "ReconstructionAnomalyDetector": "anomaly",
+    "VAEOversampler": "over_sampling",
+}
+
+__all__ = [*_ESTIMATORS, "__version__"]
+
+
+def __getattr__(name):
+    if name in _ESTIMATORS:
+        module = importlib.import_module(f".{_ESTIMATORS[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
