@@ -63,7 +63,8 @@ class ReconstructionAnomalyDetector(OutlierMixin, IncrementalMixin, BaseAutoenco
     gradient step ignores the rows it reconstructs worst, so the network
     does not learn to rebuild them.
 
-    Training runs in float32 on Keras (TensorFlow backend). Scoring runs in
+    Training runs in float32, in NumPy or through Keras (see ``engine``).
+    Scoring runs in
     float64 NumPy with no randomness: the scores of a row do not depend on
     the other rows passed with it, and the same row always gets the same
     score.

@@ -39,8 +39,8 @@ class AutoencoderTransformer(
     (29 -> 12 (tanh) -> 29 (sigmoid), MSE, Adam, batch 128).  A hidden layer,
     e.g. ``hidden_layer_sizes=(64,)``, is what makes it beat PCA.
 
-    Training runs in float32 on Keras (TensorFlow backend) with one compiled
-    call per epoch.  ``transform``, ``inverse_transform`` and ``score`` run in
+    Training runs in float32, in NumPy or through Keras (see ``engine``).
+    ``transform``, ``inverse_transform`` and ``score`` run in
     float64 NumPy: their results do not depend on how rows are batched and
     need no Keras.
 

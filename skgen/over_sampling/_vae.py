@@ -422,8 +422,8 @@ class VAEOversampler(BaseOverSampler):
       another class lives would act as a mislabelled row for the classifier
       trained on the output.
 
-    Training runs in float32 on Keras (TensorFlow backend) through skgen's
-    shared training loop; generation runs in float64 NumPy.  The same
+    Training runs in float32, in NumPy or through Keras (see ``engine``),
+    by skgen's shared training loop; generation runs in float64 NumPy.  The same
     ``random_state`` gives bit-identical rows.
 
     Parameters
