@@ -5,14 +5,15 @@ first fit in a process pays the import of Keras and its backend (2 to 17 s),
 and every new architecture one trace and compilation (0.5 to 2.5 s).  On the
 small networks and tables skgen is mostly used on, that start-up is most of a
 fit, and each worker process of a parallel search pays it again.  This
-runner does the same training (the loss of ``skgen._keras._networks``'
-``per_row_loss``, Keras' Adam, the same batches) with hand-written gradients
-in float32 NumPy, so a fit costs its epochs alone.
+runner does the same training (the losses of ``skgen._keras._networks``'
+``per_row_loss`` and ``block_loss``, Keras' Adam, the same batches) with
+hand-written gradients in float32 NumPy, so a fit costs its epochs alone.
 
 It follows the runner interface of ``skgen._keras._common``, and its state
-holds the same values in the same order as the Keras runners' (``dense_layers``
-order; the sampling seed; Adam's step, learning rate and moments), so a
-`TrainingState` saved by one engine resumes under the other.
+holds the same values in the same order as the Keras runners' (embedding
+tables, then ``dense_layers`` order; the sampling seed; Adam's step,
+learning rate and moments), so a `TrainingState` saved by one engine resumes
+under the other.
 """
 
 import functools
@@ -23,10 +24,17 @@ import numpy as np
 
 from ._network import (
     ACTIVATIONS,
+    BERNOULLI,
+    CONTINUOUS,
+    EMBEDDING,
     MIN_DECODER_VARIANCE,
+    SOFTMAX,
     DenseNetwork,
+    _sigmoid,
     _single_threaded_blas,
     glorot_uniform_weights,
+    initial_embeddings,
+    prior_output_bias,
 )
 
 _BETA_1, _BETA_2, _EPSILON = 0.9, 0.999, 1e-7  # keras.optimizers.Adam defaults
@@ -55,19 +63,25 @@ def _activation_gradient(activation, y, grad):
     return grad
 
 
+def _log_softmax(z):
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
 def supports(spec):
-    """Whether this engine trains ``spec``: skgen's dense networks of numeric
-    rows (a mixed table's output heads and embeddings train in Keras)."""
-    return not spec.outputs and not spec.embeddings
+    """Whether this engine trains ``spec``: every network skgen describes
+    (`NetworkSpec`, with its mixed-table heads and embeddings); a user's
+    Keras models train in Keras."""
+    return True
 
 
 class EpochRunner:
     """Epochs of Adam on one dense network, in float32 NumPy.
 
     A state is ``(params, seed, (step, m, v, learning_rate))`` with
-    ``params``, ``m`` and ``v`` flat float32 arrays: every kernel and bias
-    is a view into ``params``, so Adam updates all of them in a few
-    vectorised operations.  Runners are pure; a state is never changed in
+    ``params``, ``m`` and ``v`` flat float32 arrays: every embedding table,
+    kernel and bias (Keras' order of the variables) is a view into
+    ``params``, so Adam updates all of them in a few vectorised operations.  Runners are pure; a state is never changed in
     place once returned.
     """
 
@@ -76,7 +90,13 @@ class EpochRunner:
         self.batch_size = batch_size
         self.trim_fraction = float(trim_fraction)
         self.layers = spec.dense_layers()
-        self._slices, start = [], 0
+        self._table_slices, start = [], 0
+        for _, n_categories, dim in spec.embeddings:
+            self._table_slices.append(
+                (slice(start, start + n_categories * dim), (n_categories, dim))
+            )
+            start += n_categories * dim
+        self._slices = []
         for fan_in, units, _ in self.layers:
             kernel = slice(start, start + fan_in * units)
             bias = slice(kernel.stop, kernel.stop + units)
@@ -162,7 +182,9 @@ class EpochRunner:
     def evaluate(self, state, X):
         weights = self._views(state[0])
         with np.errstate(over="ignore", invalid="ignore"):
-            activations, code = self._forward(weights, X, None)
+            activations, code = self._forward(
+                weights, self._input(weights[0], X)[0], None
+            )
             return self._loss(X, activations[-1], code, trim=False)[0]
 
     # --- the network -----------------------------------------------------------
@@ -170,21 +192,33 @@ class EpochRunner:
         return np.concatenate([np.ravel(a) for a in arrays]).astype(np.float32)
 
     def _unflat(self, flat):
-        return [
-            flat[part].reshape(shape).copy()
-            for pair in self._slices
-            for part, shape in pair
-        ]
+        parts = self._table_slices + [part for pair in self._slices for part in pair]
+        return [flat[part].reshape(shape).copy() for part, shape in parts]
 
     def _views(self, flat):
-        """``[(kernel, bias), ...]`` of every dense layer: views into ``flat``."""
-        return [
+        """``(tables, layers)``: the embedding tables, and ``(kernel, bias)``
+        of every dense layer, as views into ``flat``."""
+        tables = [flat[part].reshape(shape) for part, shape in self._table_slices]
+        layers = [
             (flat[kernel].reshape(kernel_shape), flat[bias])
             for (kernel, kernel_shape), (bias, _) in self._slices
         ]
+        return tables, layers
+
+    def _input(self, tables, X):
+        """The first layer's input (as `DenseNetwork._input`) and each
+        embedded column's level indices."""
+        if not self.spec.embeddings:
+            return X, ()
+        parts, indices = [X[:, self.spec.dense_columns]], []
+        for table, (column, n_categories, _) in zip(tables, self.spec.embeddings):
+            index = np.clip(X[:, column], 0, n_categories - 1).astype(np.intp)
+            parts.append(table[index])
+            indices.append(index)
+        return np.hstack(parts), indices
 
     def _dense(self, weights, layer, h):
-        kernel, bias = weights[layer]
+        kernel, bias = weights[1][layer]
         out = h @ kernel
         out += bias
         return ACTIVATIONS[self.layers[layer][2]](out)
@@ -193,7 +227,8 @@ class EpochRunner:
         """Every layer's output, in `NetworkSpec.dense_layers` order (both
         heads of a VAE), and the code ``(z, z_mean, z_log_var)`` (the means
         alone when ``eps`` is None, as Keras' sampling layer does outside
-        training; ``z`` alone for an autoencoder)."""
+        training; ``z`` alone for an autoencoder).  ``X`` is the first
+        layer's input (see `_input`)."""
         activations, h = [], X
         for layer in range(self.n_hidden):
             h = self._dense(weights, layer, h)
@@ -219,8 +254,10 @@ class EpochRunner:
         its gradient with respect to ``output``, and each row's share of
         the mean: a scalar, or a column with the trimmed rows at zero."""
         n_rows, n_columns = X.shape
-        error = output - X
         n_dropped = math.floor(self.trim_fraction * n_rows) if trim else 0
+        if self.spec.outputs:
+            return self._block_loss(X, output, code, n_dropped)
+        error = output - X
         if not self.spec.variational:
             if not n_dropped:  # every row counts: no row losses needed
                 loss = float(np.vdot(error, error)) / error.size
@@ -255,6 +292,82 @@ class EpochRunner:
         error *= scale
         return loss, error, scale
 
+    def _block_loss(self, X, logits, code, n_dropped):
+        """`_loss` of a mixed table's network: one term per output block,
+        zero where the block's cell is missing (as ``block_loss``)."""
+        spec = self.spec
+        losses = np.zeros(len(X), dtype=logits.dtype)
+        d_logits = np.empty_like(logits)
+        # An autoencoder averages the blocks' terms, a VAE sums them.
+        factor = np.float32(1.0 if spec.variational else 1.0 / len(spec.outputs))
+        start = 0
+        for block in spec.outputs:
+            part = slice(start, start + block.n_outputs)
+            start = part.stop
+            z = logits[:, part]
+            target = X[:, block.target : block.target + block.width]
+            observed = None
+            if block.missing >= 0:
+                observed = 1.0 - X[:, block.missing : block.missing + 1]
+            if block.head == CONTINUOUS:
+                predicted = ACTIVATIONS[spec.output_activation](z)
+                error = predicted - target
+                squared_error = np.square(error)
+                if spec.variational:
+                    # Each column's maximum-likelihood variance over its
+                    # observed cells of the batch, its gradient stopped.
+                    if observed is None:
+                        variance = squared_error.mean(axis=0)
+                    else:
+                        variance = (squared_error * observed).sum(axis=0) / max(
+                            float(observed.sum()), 1.0
+                        )
+                    variance = np.maximum(variance, np.float32(MIN_DECODER_VARIANCE))
+                    cells = 0.5 * (
+                        squared_error / variance + np.log(variance) + _LOG_2PI
+                    )
+                    gradient = error / variance
+                else:
+                    cells = squared_error / block.width
+                    gradient = error * np.float32(2.0 / block.width)
+                gradient = _activation_gradient(
+                    spec.output_activation, predicted, gradient
+                )
+            elif block.head == BERNOULLI:
+                cells = np.maximum(z, 0.0) - z * target + np.log1p(np.exp(-np.abs(z)))
+                gradient = _sigmoid(z) - target
+            elif block.head == SOFTMAX:
+                log_p = _log_softmax(z)
+                cells = -target * log_p
+                # An unseen level's one-hot row is all zeros: no term.
+                gradient = np.exp(log_p) * target.sum(axis=1, keepdims=True) - target
+            else:  # EMBEDDING: the target is the level index
+                index = np.clip(target[:, 0], 0, block.n_outputs - 1).astype(np.intp)
+                rows = np.arange(len(X))
+                log_p = _log_softmax(z)
+                cells = -log_p[rows, index][:, None]
+                gradient = np.exp(log_p)
+                gradient[rows, index] -= 1.0
+            if observed is not None:
+                cells = cells * observed
+                gradient = gradient * observed
+            losses += cells.sum(axis=1) * factor
+            d_logits[:, part] = gradient * factor
+        if spec.variational:
+            _, z_mean, z_log_var = code
+            kl = np.square(z_mean)
+            kl += np.exp(z_log_var)
+            kl -= z_log_var
+            losses += spec.beta * 0.5 * (kl.sum(axis=1) - z_log_var.shape[1])
+        if n_dropped:
+            scale = self._trimmed_scale(losses, n_dropped)
+            loss = float(scale[:, 0] @ losses)
+        else:
+            scale = np.float32(1.0 / len(X))
+            loss = float(losses.mean())
+        d_logits *= scale
+        return loss, d_logits, scale
+
     @staticmethod
     def _trimmed_scale(losses, n_dropped):
         """Each row's share of a trimmed mean: the ``n_dropped`` rows with
@@ -266,7 +379,8 @@ class EpochRunner:
     def _step(self, weights, grads, xb, eps):
         """The batch's mean loss; its gradient with respect to ``weights``
         goes to ``grads`` (views of the same layout)."""
-        activations, code = self._forward(weights, xb, eps)
+        rows, indices = self._input(weights[0], xb)
+        activations, code = self._forward(weights, rows, eps)
         loss, delta, scale = self._loss(xb, activations[-1], code)
         z = code[0]
         for layer in range(len(self.layers) - 1, self.n_encoder - 1, -1):
@@ -276,15 +390,18 @@ class EpochRunner:
             )
         # delta is now the gradient with respect to the code z.  The heads
         # read the last hidden layer (or the rows, without hidden layers).
-        h = activations[self.n_hidden - 1] if self.n_hidden else None
-        first = self.n_hidden == 0  # no gradient with respect to the rows
+        # The gradient with respect to the rows is needed only for the
+        # embedding tables that made part of them.
+        embedded = bool(self.spec.embeddings)
+        h = activations[self.n_hidden - 1] if self.n_hidden else rows
+        first = self.n_hidden == 0 and not embedded
         if self.spec.variational:
             _, z_mean, z_log_var = code
             beta = self.spec.beta
             d_mean = delta + beta * z_mean * scale
             d_log_var = delta * (0.5 * np.exp(0.5 * z_log_var) * eps)
             d_log_var += beta * 0.5 * (np.exp(z_log_var) - 1.0) * scale
-            inputs = xb if first else h
+            inputs = h
             delta = self._layer_gradient(
                 weights, grads, activations, self.n_hidden, d_mean, inputs, first
             )
@@ -300,14 +417,23 @@ class EpochRunner:
                 activations,
                 self.n_hidden,
                 delta,
-                xb if first else h,
+                h,
                 first,
             )
         for layer in range(self.n_hidden - 1, -1, -1):
-            inputs = xb if layer == 0 else activations[layer - 1]
+            inputs = rows if layer == 0 else activations[layer - 1]
+            first = layer == 0 and not embedded
             delta = self._layer_gradient(
-                weights, grads, activations, layer, delta, inputs, layer == 0
+                weights, grads, activations, layer, delta, inputs, first
             )
+        if embedded:  # delta: the gradient with respect to the input rows
+            offset = len(self.spec.dense_columns)
+            for grad, index, (_, _, dim) in zip(
+                grads[0], indices, self.spec.embeddings
+            ):
+                grad[...] = 0.0
+                np.add.at(grad, index, delta[:, offset : offset + dim])
+                offset += dim
         return loss
 
     def _layer_gradient(
@@ -318,8 +444,8 @@ class EpochRunner:
         and return the gradient with respect to its ``inputs`` (None for a
         layer reading the rows, ``first``)."""
         delta = _activation_gradient(self.layers[layer][2], activations[layer], delta)
-        kernel, _ = weights[layer]
-        d_kernel, d_bias = grads[layer]
+        kernel, _ = weights[1][layer]
+        d_kernel, d_bias = grads[1][layer]
         np.matmul(inputs.T, delta, out=d_kernel)
         # A row of ones times delta: BLAS sums the columns faster than
         # np.sum's reduction does on these small arrays.
@@ -339,8 +465,14 @@ class Trainer:
         self.runner = EpochRunner(spec, batch_size, trim_fraction)
 
     def initial_values(self, random_state, X=None):
-        weights = glorot_uniform_weights(self.spec, random_state)
-        trainable = [value for pair in weights for value in pair]
+        weights = [
+            list(pair) for pair in glorot_uniform_weights(self.spec, random_state)
+        ]
+        if self.spec.outputs:
+            weights[-1][1] = prior_output_bias(self.spec, X)
+        # Keras' order of the variables: the embedding tables first.
+        tables = initial_embeddings(self.spec, random_state)
+        trainable = tables + [value for pair in weights for value in pair]
         non_trainable = []
         if self.spec.variational:  # the sampling layer's seed state
             seed = random_state.randint(np.iinfo(np.int32).max)
@@ -353,4 +485,10 @@ class Trainer:
         return nullcontext()
 
     def network(self, trainable, non_trainable):
-        return DenseNetwork(self.spec, list(zip(trainable[::2], trainable[1::2])))
+        n_tables = len(self.spec.embeddings)
+        dense = trainable[n_tables:]
+        return DenseNetwork(
+            self.spec,
+            list(zip(dense[::2], dense[1::2])),
+            embeddings=trainable[:n_tables],
+        )

@@ -1,8 +1,8 @@
 """The training loop shared by every skgen estimator, whatever trains it.
 
 Two engines run the epochs: NumPy (``skgen._numpy_training``) for skgen's
-dense networks of numeric rows, with nothing to import or compile, and Keras
-(``skgen._keras``) for everything, compiled once per architecture.  Both
+own dense networks, with nothing to import or compile, and Keras
+(``skgen._keras``) for any network, compiled once per architecture.  Both
 follow the runner interface of ``skgen._keras._common``.
 """
 
@@ -30,20 +30,15 @@ def resolve_engine(engine, spec, user_network, n_steps):
     ``"keras"``.
 
     ``"auto"`` takes NumPy where it can train the network (skgen's own dense
-    network of a numeric table) and the training is short enough for Keras'
+    networks, of numeric or mixed tables) and the training is short enough for Keras'
     start-up to dominate (`AUTO_NUMPY_MAX_STEPS`), and Keras otherwise.
     """
     numpy_trains = not user_network and _numpy_training.supports(spec)
     if engine == "numpy" and not numpy_trains:
         raise ValueError(
-            "engine='numpy' trains skgen's own dense networks of numeric "
-            "tables; this one has "
-            + (
-                "your own encoder or decoder"
-                if user_network
-                else "categorical, bool or missing values"
-            )
-            + ". Use engine='auto' or 'keras'."
+            "engine='numpy' trains skgen's own dense networks; your own "
+            "encoder or decoder trains through Keras. Use engine='auto' or "
+            "'keras'."
         )
     if engine == "auto":
         short = n_steps <= AUTO_NUMPY_MAX_STEPS

@@ -2,7 +2,7 @@
 
 Everything under this subpackage is private.  The training loop
 (``skgen._training``) trains a network here when Keras is its engine: a
-user's encoder and decoder, a mixed table's network, or any network with
+user's encoder and decoder, a long fit, or any network with
 ``engine="keras"``.  skgen's dense networks run in NumPy (``skgen._network``)
 once trained, so a fitted estimator needs no Keras at predict time and
 pickles as plain arrays.  Backend-specific training code lives in one module

@@ -1,7 +1,7 @@
 """Keras trainers: the compiled runner of a network and its initial values.
 
 The training loop (``skgen._training.train_network``) calls `keras_trainer`
-for a user's network, a mixed table's, or whenever ``engine="keras"``.
+whenever Keras is the engine (see ``skgen._training.resolve_engine``).
 """
 
 import contextlib
