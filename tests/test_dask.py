@@ -76,6 +76,7 @@ def test_parallel_post_fit_needs_no_keras_on_the_workers(client, X):
 
 
 def test_incremental_trains_on_a_dask_array(client, X):
+    client.restart()  # workers that have trained nothing yet
     X_dask = da.from_array(X, chunks=500)
     # In order: the first block's rows then fix the scaling.
     model = Incremental(AutoencoderTransformer(**PARAMS), shuffle_blocks=False)
@@ -94,6 +95,10 @@ def test_incremental_trains_on_a_dask_array(client, X):
     assert trained.loss_curve_ == pytest.approx(here.loss_curve_, rel=1e-3)
     assert trained.score(X) == pytest.approx(here.score(X), rel=1e-3)
     assert np.array_equal(model.transform(X_dask).compute(), trained.transform(X))
+    # One epoch of a block is a short fit: the NumPy engine trained it, and
+    # no worker imported a framework.
+    imported = client.run(lambda: [m for m in FRAMEWORKS if m in sys.modules])
+    assert list(imported.values()) == [[], []]
     # What the workers trained goes on here, whatever this process's backend.
     trained.partial_fit(X)
     assert trained.n_iter_ == 3 * X_dask.numblocks[0] + 1
@@ -101,7 +106,7 @@ def test_incremental_trains_on_a_dask_array(client, X):
 
 def test_grid_search_on_the_cluster_matches_a_serial_one(client, X):
     # The architecture and the 500-row training folds of the Incremental
-    # test: the workers reuse the program they compiled for it.
+    # test.
     search = GridSearchCV(
         AutoencoderTransformer(epochs=2, **PARAMS),
         {"learning_rate": [1e-3, 3e-3]},
