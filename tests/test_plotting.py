@@ -7,6 +7,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.colors import same_color
 from numpy.testing import assert_allclose, assert_array_equal
@@ -192,6 +193,36 @@ def test_reconstruction_display_shows_selected_features():
     assert_allclose(display.original, [2.0, 1.0])
     assert_allclose(display.reconstruction, [2.5, 1.5])
     assert len(display.bars_[0]) == 2
+
+
+def test_reconstruction_display_of_a_mixed_row():
+    from skgen import ReconstructionAnomalyDetector
+
+    rng = np.random.RandomState(0)
+    table = pd.DataFrame(
+        {
+            "amount": np.where(rng.rand(120) < 0.2, np.nan, rng.lognormal(size=120)),
+            "card": pd.Categorical(rng.choice(["visa", "mc", "amex"], 120)),
+            "flag": rng.rand(120) < 0.3,
+            "count": rng.poisson(3, 120),
+        }
+    )
+    detector = ReconstructionAnomalyDetector(epochs=3, random_state=0).fit(table)
+    row = int(np.flatnonzero(table["amount"].isna())[0])
+    display = ReconstructionDisplay.from_estimator(detector, table, sample_index=row)
+    reconstructed = detector.reconstruct(table.iloc[[row]]).iloc[0]
+    # A category gets no bar but names both values; a missing cell says so.
+    assert [t.get_text() for t in display.ax_.get_xticklabels()] == [
+        "amount (missing)",
+        f"card: {table['card'][row]} -> {reconstructed['card']}",
+        "flag",
+        "count",
+    ]
+    original, rebuilt = ([b.get_height() for b in bars] for bars in display.bars_)
+    assert np.isnan(original[:2]).all() and np.isnan(rebuilt[1])
+    assert original[2:] == [float(table["flag"][row]), float(table["count"][row])]
+    assert rebuilt[0] == pytest.approx(reconstructed["amount"])
+    assert rebuilt[2:] == [float(reconstructed["flag"]), float(reconstructed["count"])]
 
 
 def test_reconstruction_display_default_feature_names():

@@ -1,8 +1,9 @@
 """ReconstructionDisplay: one row's features next to their reconstruction."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from sklearn.utils import _safe_indexing
 from sklearn.utils._plotting import _validate_style_kwargs
 
@@ -14,7 +15,9 @@ class ReconstructionDisplay:
 
     Wide bars show the original values, narrow bars on top of them the
     reconstruction, so the features an autoencoder fails to reproduce (for
-    a fraud, say) stand out.
+    a fraud, say) stand out.  In a row of a mixed table, bools are drawn as
+    0 and 1, a category gets no bar and its tick label says ``original ->
+    reconstruction``, and a missing cell gets no bar and says ``(missing)``.
 
     It is recommended to create a Display with :meth:`from_estimator` or
     :meth:`from_predictions`.  All parameters are stored as attributes.
@@ -22,7 +25,7 @@ class ReconstructionDisplay:
     Parameters
     ----------
     original : ndarray of shape (n_features,)
-        The row's features.
+        The row's features (of dtype object in a row of a mixed table).
     reconstruction : ndarray of shape (n_features,)
         The reconstructed features, in the same units.
     feature_names : array-like of str of shape (n_features,), default=None
@@ -93,12 +96,18 @@ class ReconstructionDisplay:
             reconstruction_kw or {},
         )
         self.bars_ = [
-            ax.bar(positions, self.original, **original_kw),
-            ax.bar(positions, self.reconstruction, **reconstruction_kw),
+            ax.bar(positions, _bar_heights(self.original), **original_kw),
+            ax.bar(positions, _bar_heights(self.reconstruction), **reconstruction_kw),
         ]
         feature_names = self.feature_names
         if feature_names is None:
             feature_names = [f"x{i}" for i in range(n_features)]
+        feature_names = [
+            _tick_label(name, original, reconstruction)
+            for name, original, reconstruction in zip(
+                feature_names, self.original, self.reconstruction
+            )
+        ]
         ax.axhline(0.0, color="black", linewidth=0.6)
         ax.set_xticks(positions, labels=list(feature_names), rotation=xticks_rotation)
         ax.set_xlim(-0.6, n_features - 0.4)
@@ -217,7 +226,8 @@ class ReconstructionDisplay:
         Parameters
         ----------
         original : array-like of shape (n_features,) or (1, n_features)
-            The row's features; a DataFrame's columns name them.
+            The row's features; a DataFrame's columns name them.  A row of
+            a mixed table may hold categories, bools and missing values.
         reconstruction : array-like of shape (n_features,) or (1, n_features)
             The reconstruction, in the same units (e.g. the output of an
             estimator's ``reconstruct``).
@@ -249,8 +259,8 @@ class ReconstructionDisplay:
         """
         if feature_names is None:
             feature_names = getattr(original, "columns", None)
-        original = _check_row(original, "original")
-        reconstruction = _check_row(reconstruction, "reconstruction")
+        original = _row_values(original, "original")
+        reconstruction = _row_values(reconstruction, "reconstruction")
         if reconstruction.shape != original.shape:
             raise ValueError(
                 f"original has {original.shape[0]} features but reconstruction "
@@ -276,6 +286,67 @@ class ReconstructionDisplay:
             original_kw=original_kw,
             reconstruction_kw=reconstruction_kw,
         )
+
+
+def _row_values(row, name):
+    """One row as a 1-D array: float when every value is a number, else of
+    dtype object (a row of a mixed table)."""
+    if isinstance(row, pd.DataFrame):
+        if len(row) != 1:
+            raise ValueError(
+                f"{name} must be one row of features, got a DataFrame of "
+                f"{len(row)} rows."
+            )
+        row = row.astype(object).to_numpy()[0]
+    elif isinstance(row, pd.Series):
+        row = row.astype(object).to_numpy()
+    try:
+        return _check_row(row, name)
+    except (TypeError, ValueError) as error:
+        values = np.asarray(row, dtype=object)
+        if values.ndim == 2 and values.shape[0] == 1:
+            values = values[0]
+        if values.ndim != 1:
+            raise ValueError(
+                f"{name} must be one row of features, got an array of shape "
+                f"{values.shape}."
+            ) from error
+        return values
+
+
+def _is_missing(value):
+    return (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, Real) and np.isnan(float(value)))
+    )
+
+
+def _bar_heights(values):
+    """Numbers and bools as bar heights; categories and missing cells as
+    NaN, which draws no bar."""
+    if values.dtype != object:
+        return values
+    return np.array(
+        [
+            (
+                float(value)
+                if isinstance(value, Real) and not _is_missing(value)
+                else np.nan
+            )
+            for value in values
+        ]
+    )
+
+
+def _tick_label(name, original, reconstruction):
+    """A feature's tick label; a category's names its values, a missing
+    cell says so."""
+    if _is_missing(original):
+        return f"{name} (missing)"
+    if isinstance(original, Real) and isinstance(reconstruction, Real):
+        return str(name)
+    return f"{name}: {original} -> {reconstruction}"
 
 
 def _feature_positions(features, feature_names):
