@@ -489,7 +489,6 @@ class BaseAutoencoder(BaseEstimator):
             X_train,
             engine=resolve_engine(
                 self.engine,
-                spec,
                 self._has_user_network(),
                 n_steps=epochs * -(-len(X_train) // self.batch_size),
             ),

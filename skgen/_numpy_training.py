@@ -68,21 +68,16 @@ def _log_softmax(z):
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
-def supports(spec):
-    """Whether this engine trains ``spec``: every network skgen describes
-    (`NetworkSpec`, with its mixed-table heads and embeddings); a user's
-    Keras models train in Keras."""
-    return True
-
-
 class EpochRunner:
     """Epochs of Adam on one dense network, in float32 NumPy.
 
     A state is ``(params, seed, (step, m, v, learning_rate))`` with
     ``params``, ``m`` and ``v`` flat float32 arrays: every embedding table,
     kernel and bias (Keras' order of the variables) is a view into
-    ``params``, so Adam updates all of them in a few vectorised operations.  Runners are pure; a state is never changed in
-    place once returned.
+    ``params``, so Adam updates all of them in a few vectorised operations.
+    It trains every network a `NetworkSpec` describes (with a mixed table's
+    output heads and embeddings); a user's Keras models train in Keras.
+    Runners are pure: a state is never changed in place once returned.
     """
 
     def __init__(self, spec, batch_size, trim_fraction=0.0):

@@ -25,16 +25,15 @@ ENGINES = ("auto", "numpy", "keras")
 AUTO_NUMPY_MAX_STEPS = 50_000
 
 
-def resolve_engine(engine, spec, user_network, n_steps):
-    """The engine that trains ``spec`` for ``n_steps`` steps: ``"numpy"`` or
-    ``"keras"``.
+def resolve_engine(engine, user_network, n_steps):
+    """The engine of a fit of ``n_steps`` steps: ``"numpy"`` or ``"keras"``.
 
-    ``"auto"`` takes NumPy where it can train the network (skgen's own dense
-    networks, of numeric or mixed tables) and the training is short enough for Keras'
-    start-up to dominate (`AUTO_NUMPY_MAX_STEPS`), and Keras otherwise.
+    NumPy trains every network skgen describes (dense, of numeric or mixed
+    tables); a user's encoder or decoder trains in Keras.  ``"auto"`` takes
+    NumPy where it can, unless the fit is long enough for Keras' start-up to
+    pay for itself (`AUTO_NUMPY_MAX_STEPS`).
     """
-    numpy_trains = not user_network and _numpy_training.supports(spec)
-    if engine == "numpy" and not numpy_trains:
+    if engine == "numpy" and user_network:
         raise ValueError(
             "engine='numpy' trains skgen's own dense networks; your own "
             "encoder or decoder trains through Keras. Use engine='auto' or "
@@ -42,7 +41,7 @@ def resolve_engine(engine, spec, user_network, n_steps):
         )
     if engine == "auto":
         short = n_steps <= AUTO_NUMPY_MAX_STEPS
-        return "numpy" if numpy_trains and short else "keras"
+        return "numpy" if short and not user_network else "keras"
     return engine
 
 
