@@ -2,6 +2,7 @@
 spares (no Keras import)."""
 
 import subprocess
+import threading
 import sys
 
 import numpy as np
@@ -265,3 +266,33 @@ def test_auto_takes_keras_for_long_fits(X, monkeypatch):
         long.loss_curve_
         == AutoencoderTransformer(**params, engine="keras").fit(X).loss_curve_
     )
+
+
+def test_fits_in_threads_match_sequential_fits(X):
+    # A runner is pure and its state private to the fit; the threads share
+    # only the process's BLAS settings, which each epoch sets to one thread.
+    y = np.r_[np.zeros(150, int), np.ones(50, int)]
+
+    def fit(seed):
+        transformer = AutoencoderTransformer(
+            encoding_dim=4, hidden_layer_sizes=(16,), epochs=20, random_state=seed
+        ).fit(X)
+        X_res, _ = VAEOversampler(
+            epochs=20, n_neighbors=None, random_state=seed
+        ).fit_resample(X, y)
+        return transformer.transform(X), X_res
+
+    seeds = (0, 1, 2, 3)
+    sequential = {seed: fit(seed) for seed in seeds}
+    results = {}
+    threads = [
+        threading.Thread(target=lambda s=seed: results.update({s: fit(s)}))
+        for seed in seeds
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for seed in seeds:
+        for ours, theirs in zip(results[seed], sequential[seed]):
+            np.testing.assert_array_equal(ours, theirs)
