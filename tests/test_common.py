@@ -15,6 +15,10 @@ ESTIMATORS = [
     ReconstructionAnomalyDetector(encoding_dim=1, epochs=5),
     # imbalanced-learn's own checks run in tests/test_over_sampling.py.
     VAEOversampler(epochs=3, random_state=0),
+    # The same contract when Keras trains (by default these fits train in
+    # NumPy); your own networks are checked in tests/test_custom_networks.py.
+    AutoencoderTransformer(encoding_dim=1, epochs=5, engine="keras"),
+    ReconstructionAnomalyDetector(encoding_dim=1, epochs=5, engine="keras"),
 ]
 
 
