@@ -125,22 +125,31 @@ def epoch_timer(keras):
     return EpochTimer()
 
 
+def fit_chapter_model(keras, X_scaled, epochs, seed):
+    """The baseline: the chapter's model trained with ``model.fit``.
+
+    Returns the model, its history and its `epoch_timer`.  The chapter's
+    script draws its initial weights from Keras' global seed; fixing it here
+    only makes the baseline's figures repeatable.
+    """
+    keras.utils.set_random_seed(seed)
+    model = chapter_model(keras, X_scaled.shape[1], ENCODING_DIM)
+    timer = epoch_timer(keras)
+    history = model.fit(
+        X_scaled,
+        X_scaled,
+        batch_size=BATCH_SIZE,
+        epochs=epochs,
+        verbose=0,
+        callbacks=[timer],
+    )
+    return model, history, timer
+
+
 def bench_keras(keras, X_scaled, epochs, seeds):
     losses, mses, first_epochs, later_epochs, later_cpu = [], [], [], [], []
     for seed in seeds:
-        # The chapter's script draws its initial weights from Keras' global
-        # seed; fixing it here only makes the baseline's figures repeatable.
-        keras.utils.set_random_seed(seed)
-        model = chapter_model(keras, X_scaled.shape[1], ENCODING_DIM)
-        timer = epoch_timer(keras)
-        history = model.fit(
-            X_scaled,
-            X_scaled,
-            batch_size=BATCH_SIZE,
-            epochs=epochs,
-            verbose=0,
-            callbacks=[timer],
-        )
+        model, history, timer = fit_chapter_model(keras, X_scaled, epochs, seed)
         first_epochs.append(timer.seconds[0])
         later_epochs.extend(timer.seconds[1:])
         later_cpu.extend(timer.cpu_seconds[1:])

@@ -40,7 +40,7 @@ def worker(epochs, n_rows):
     import_s = time.perf_counter() - tic
 
     import numpy as np
-    from bench_autoencoder import chapter_model, epoch_timer
+    from bench_autoencoder import fit_chapter_model
     from sklearn.preprocessing import MinMaxScaler
 
     from skgen import AutoencoderTransformer
@@ -67,17 +67,7 @@ def worker(epochs, n_rows):
     skgen_fit(0, 1)  # compiles the large table's shape
     estimator, fit_s = skgen_fit(0, epochs)
 
-    keras.utils.set_random_seed(0)  # only makes the baseline repeatable
-    model = chapter_model(keras, X.shape[1], ENCODING_DIM)
-    timer = epoch_timer(keras)
-    history = model.fit(
-        X_scaled,
-        X_scaled,
-        batch_size=BATCH_SIZE,
-        epochs=epochs,
-        verbose=0,
-        callbacks=[timer],
-    )
+    _, history, timer = fit_chapter_model(keras, X_scaled, epochs, seed=0)
     print(
         json.dumps(
             {

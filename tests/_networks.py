@@ -71,3 +71,16 @@ conv_encoder = _Builder(_conv_encoder)
 conv_decoder = _Builder(_conv_decoder)
 small_encoder = _Builder(_small_encoder)
 small_decoder = _Builder(_small_decoder)
+
+
+def conv_params(**params):
+    """Estimator parameters of the convolutional autoencoder of the 8x8
+    digits that the tests share; ``params`` override them."""
+    return {
+        "encoding_dim": 6,
+        "encoder": conv_encoder,
+        "decoder": conv_decoder,
+        "epochs": 3,
+        "random_state": 0,
+        **params,
+    }

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from _networks import conv_decoder, conv_encoder
+from _networks import conv_decoder, conv_encoder, conv_params
 from skgen import (
     AutoencoderTransformer,
     ReconstructionAnomalyDetector,
@@ -89,13 +89,7 @@ def test_oversampler_generates_reproducibly(X):
 
 
 def test_user_network_is_reproducible_and_pickles(X):
-    params = dict(
-        encoding_dim=6,
-        encoder=conv_encoder,
-        decoder=conv_decoder,
-        epochs=3,
-        random_state=0,
-    )
+    params = conv_params()
     first = AutoencoderTransformer(engine="keras", **params).fit(X)
     again = AutoencoderTransformer(engine="keras", **params).fit(X)
     assert np.array_equal(first.transform(X), again.transform(X))

@@ -11,7 +11,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from _networks import conv_decoder, conv_encoder, small_decoder, small_encoder
+from _networks import conv_params, small_decoder, small_encoder
 
 from skgen import (
     AutoencoderTransformer,
@@ -30,15 +30,7 @@ def digits():
 
 
 def _conv_autoencoder(**params):
-    defaults = dict(
-        encoding_dim=6,
-        encoder=conv_encoder,
-        decoder=conv_decoder,
-        epochs=3,
-        batch_size=32,
-        random_state=0,
-    )
-    return AutoencoderTransformer(**{**defaults, **params})
+    return AutoencoderTransformer(**conv_params(batch_size=32, **params))
 
 
 def test_conv_autoencoder_is_reproducible_and_learns(digits):
@@ -110,13 +102,7 @@ def test_pipeline_and_grid_search(digits):
 
 def test_detector_and_oversampler_take_user_networks(digits):
     X, _ = digits
-    detector = ReconstructionAnomalyDetector(
-        encoding_dim=6,
-        encoder=conv_encoder,
-        decoder=conv_decoder,
-        epochs=2,
-        random_state=0,
-    ).fit(X)
+    detector = ReconstructionAnomalyDetector(**conv_params(epochs=2)).fit(X)
     assert set(np.unique(detector.predict(X))) <= {-1, 1}
     # The per-column explanation works through the user's network too.
     assert detector.reconstruction_error(X[:3], per_feature=True).shape == (3, 64)
