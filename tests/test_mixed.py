@@ -10,6 +10,7 @@ from imblearn.pipeline import make_pipeline
 from sklearn.compose import make_column_transformer
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import NearestNeighbors
 from sklearn.pipeline import make_pipeline as make_sklearn_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
@@ -280,3 +281,85 @@ def test_missing_values_in_one_class_only():
     X_res, y_res = VAEOversampler(epochs=2, random_state=0).fit_resample(X, y)
     assert X_res.shape == (90, 2) and X_res.iloc[60:].notna().all().all()
     assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+
+
+def boundary_table(n=400, seed=0):
+    """A mixed table whose minority lives where ``amount`` is small (and shop
+    A is common), with an overlap, and 10% of the amounts missing."""
+    rng = np.random.RandomState(seed)
+    amount = rng.normal(size=n)
+    y = (amount + 0.5 * rng.normal(size=n) < -0.7).astype(int)
+    shop = np.where(rng.rand(n) < 0.8, np.where(amount < -0.5, "A", "B"), "C")
+    X = pd.DataFrame(
+        {
+            "amount": amount,
+            "shop": pd.Categorical(shop),
+            "online": rng.rand(n) < 0.5 - 0.3 * y,
+        }
+    )
+    X.loc[rng.rand(n) < 0.1, "amount"] = np.nan
+    return X, y
+
+
+def _minority_share_of_table(X, y, rows, n_neighbors=10):
+    """Share of minority rows among each row's nearest rows of X: one-hot
+    shops, each column divided by its standard deviation, distances over
+    the cells both rows have; written apart from the sampler's own code."""
+
+    def features(T):
+        shops = pd.get_dummies(T["shop"].astype(object), dtype=float)
+        shops = shops.reindex(columns=["A", "B", "C"], fill_value=0.0)
+        return np.column_stack([T["amount"], shops, T["online"].astype(float)])
+
+    F = features(X)
+    scale = np.nanstd(F, axis=0)
+    nearest = NearestNeighbors(n_neighbors=n_neighbors, metric="nan_euclidean")
+    indices = nearest.fit(F / scale).kneighbors(
+        features(rows) / scale, return_distance=False
+    )
+    return np.mean(y[indices] == 1, axis=1)
+
+
+def test_neighbour_vote_on_a_mixed_table():
+    X, y = boundary_table()
+    unchecked = VAEOversampler(n_neighbors=None, epochs=30, random_state=0)
+    new_unchecked = unchecked.fit_resample(X, y)[0].iloc[len(X) :]
+    sampler = VAEOversampler(epochs=30, random_state=0)  # the vote is the default
+    with pytest.warns(UserWarning, match="best of the rejected rows"):
+        X_res, y_res = sampler.fit_resample(X, y)
+    new = X_res.iloc[len(X) :]
+    assert X_res.dtypes.to_dict() == X.dtypes.to_dict()
+    assert np.bincount(y_res).tolist() == [np.sum(y == 0)] * 2
+
+    # Alone, the VAE puts many rows where the majority lives; the vote keeps
+    # the rows that pass first and fills the few missing ones with the
+    # rejected rows nearest to passing.
+    assert np.mean(_minority_share_of_table(X, y, new_unchecked) < 0.5) > 0.2
+    n_filled = sampler.n_rows_filled_[1]
+    assert 0 < n_filled < 0.1 * len(new)
+    share = _minority_share_of_table(X, y, new)
+    assert np.mean(share < 0.5) <= n_filled / len(new)
+    assert share.mean() > _minority_share_of_table(X, y, new_unchecked).mean()
+
+    # Rows with a missing amount pass the vote less often (they say less of
+    # where they lie); the vote keeps them at the generator's rate, which
+    # follows the class's.
+    assert (
+        abs(new["amount"].isna().mean() - new_unchecked["amount"].isna().mean()) < 0.03
+    )
+    assert abs(new["amount"].isna().mean() - X[y == 1]["amount"].isna().mean()) < 0.05
+
+
+def test_neighbour_vote_leaves_out_embedded_categories():
+    rng = np.random.RandomState(0)
+    many = np.array([f"m{i}" for i in rng.randint(0, 150, 300)], dtype=object)
+    y = (rng.rand(300) < 0.3).astype(int)
+    X = pd.DataFrame({"merchant": many, "amount": rng.normal(size=300) - y})
+    sampler = VAEOversampler(epochs=2, random_state=0)
+    X_res, _ = sampler.fit_resample(X, y)
+    assert sampler._neighbour_vote.blocks[0].name == "amount"
+    assert len(sampler._neighbour_vote.blocks) == 1
+    assert set(X_res["merchant"].iloc[300:]) <= set(many[y == 1])
+    # Nothing left to compare: the rows are generated without a vote.
+    X_res, _ = sampler.fit_resample(X[["merchant"]], y)
+    assert sampler._neighbour_vote is None and len(X_res) == 2 * np.sum(y == 0)

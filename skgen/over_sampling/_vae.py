@@ -28,7 +28,7 @@ from .._base import (
     map_row_chunks,
     needs_table_codec,
 )
-from .._columns import INTEGER, NUMERIC, NormalScores
+from .._columns import INTEGER, NUMERIC, NormalScores, TableCodec
 from .._network import CONTINUOUS, EMBEDDING, MIN_DECODER_VARIANCE, block_errors
 
 # Redraws of generated rows that equal a training row before giving up: only
@@ -141,14 +141,21 @@ class _ClassVAE(BaseAutoencoder):
             encoded[:, column] = scores.inverse_transform(values)[:, 0]
         return encoded
 
-    def sample(self, n_samples, random_state):
+    def sample(self, n_samples, random_state, complete=False):
+        """New rows; with ``complete``, also the same rows of a mixed table
+        before their missing cells were removed (the neighbour vote judges
+        where a row lies from all its values)."""
         # From the aggregate posterior (the codes of random training rows), the
         # codes the decoder was trained on, rather than from the prior N(0, I),
         # whose regions between the rows of a small class it never saw.
         rows = random_state.randint(len(self.posterior_mean_), size=n_samples)
-        return self._generate(
-            self.posterior_mean_, self.posterior_std_, rows, random_state
-        )
+        mean, std = self.posterior_mean_, self.posterior_std_
+        if hasattr(self, "codec_"):
+            return self._generate_table(
+                mean, std, rows, random_state, decoder_noise=True, complete=complete
+            )
+        X_new = self._generate(mean, std, rows, random_state)
+        return (X_new, X_new) if complete else X_new
 
     def variations(self, X, n_variations, random_state):
         if hasattr(self, "codec_"):
@@ -194,9 +201,12 @@ class _ClassVAE(BaseAutoencoder):
         _warn_copies(len(copies))
         return X_new
 
-    def _generate_table(self, mean, std, source, random_state, decoder_noise):
+    def _generate_table(
+        self, mean, std, source, random_state, decoder_noise, complete=False
+    ):
         """`_generate` for a mixed table: the codec's encoded rows are drawn,
-        and decoded to the table's columns and dtypes."""
+        and decoded to the table's columns and dtypes; with ``complete``,
+        ``(rows, complete_rows)`` as in `sample`."""
         encoded, missing = self._draw_table(
             mean, std, source, random_state, decoder_noise
         )
@@ -204,15 +214,17 @@ class _ClassVAE(BaseAutoencoder):
             X_new = self.codec_.decode(encoded, missing)
             copies = np.flatnonzero(np.isin(_table_keys(X_new), self.training_rows_))
             if not len(copies):
-                return X_new
+                break
             # The missing cells stay: rows with missing cells, which have
             # fewer values to differ in, are copies more often, and drawing
             # them again would lower the missing rates.
             encoded[copies] = self._draw_table(
                 mean, std, source[copies], random_state, decoder_noise
             )[0]
-        _warn_copies(len(copies))
-        return self.codec_.decode(encoded, missing)
+        else:
+            _warn_copies(len(copies))
+            X_new = self.codec_.decode(encoded, missing)
+        return (X_new, self.codec_.decode(encoded)) if complete else X_new
 
     def _draw_table(self, mean, std, source, random_state, decoder_noise):
         """Encoded rows and missing masks, one per ``i`` in ``source``.
@@ -277,6 +289,22 @@ class _ClassVAE(BaseAutoencoder):
         return map_row_chunks(on_chunk, len(source), self.network_.row_bytes)
 
 
+def _missing_patterns(X):
+    """One key per row: which of its cells are missing, as a hex string
+    (bytes would lose trailing zero bytes in NumPy's comparisons)."""
+    missing = np.asarray(pd.isna(X), dtype=bool).reshape(len(X), -1)
+    keys = np.empty(len(X), dtype=object)
+    keys[:] = [row.tobytes().hex() for row in np.packbits(missing, axis=1)]
+    return keys
+
+
+def _concat_rows(parts):
+    """The rows of arrays or DataFrames, one after the other."""
+    if hasattr(parts[0], "columns"):
+        return pd.concat(parts, ignore_index=True)
+    return np.concatenate(parts)
+
+
 def _warn_copies(n_copies):
     warnings.warn(
         f"{n_copies} generated row(s) equal a training row after "
@@ -322,10 +350,10 @@ def _column_peak_and_std(X):
         unit = X.multiply(1.0 / peak)
         mean = np.asarray(unit.mean(axis=0)).ravel()
         variance = np.asarray(unit.multiply(unit).mean(axis=0)).ravel() - mean**2
-    else:
-        peak = np.max(np.abs(X), axis=0).astype(np.float64)
-        peak[peak == 0] = 1.0
-        variance = np.var(X / peak, axis=0)
+    else:  # missing cells (NaN) of a mixed table's vote are left out
+        peak = np.nanmax(np.abs(X), axis=0).astype(np.float64)
+        peak[~(peak > 0)] = 1.0
+        variance = np.nanvar(X / peak, axis=0)
     std = np.sqrt(np.maximum(variance, 0.0))
     return peak, np.where(std > 0, std, 1.0)
 
@@ -343,14 +371,16 @@ class _NeighbourVote:
     proportions.
     """
 
+    metric = "minkowski"
+
     def __init__(self, X, y, n_neighbors, random_state):
         self.peak, self.std = _column_peak_and_std(X)
         y = np.asarray(y)
         rows, self.weights = _vote_rows(y, random_state)
         X, self.labels = X[rows], y[rows]
-        self.neighbors = NearestNeighbors(n_neighbors=min(n_neighbors, len(rows))).fit(
-            self._scale(X)
-        )
+        self.neighbors = NearestNeighbors(
+            n_neighbors=min(n_neighbors, len(rows)), metric=self.metric
+        ).fit(self._scale(X))
 
     def _scale(self, X):
         if sparse.issparse(X):
@@ -364,6 +394,44 @@ class _NeighbourVote:
         weights = self.weights[indices]
         in_class = self.labels[indices] == class_label
         return np.sum(weights * in_class, axis=1) / np.sum(weights, axis=1)
+
+
+class _TableNeighbourVote(_NeighbourVote):
+    """`_NeighbourVote` on a mixed table's rows, compared in the encoded space
+    of a `TableCodec` fitted on all of them: numbers min-max scaled, each
+    category one-hot, bools 0 or 1, each column then divided by its standard
+    deviation as for numeric rows.
+
+    A missing cell says nothing about where a row lies: distances are
+    ``nan_euclidean``, over the cells both rows have, scaled up to all
+    columns.  A category with more levels than the codec one-hot encodes
+    (embedded in the network) has no distance between its levels and stays
+    out of the vote.
+    """
+
+    metric = "nan_euclidean"
+
+    def __init__(self, codec, X, y, n_neighbors, random_state):
+        self.codec = codec
+        self.blocks = _vote_blocks(codec)
+        super().__init__(self._features(X), y, n_neighbors, random_state)
+
+    def _features(self, X):
+        encoded, missing = self.codec.encode(X)
+        columns = []
+        for block in self.blocks:
+            values = encoded[:, block.columns]
+            values[missing[:, block.index]] = np.nan
+            columns.append(values)
+        return np.hstack(columns)
+
+    def class_share(self, X, class_label):
+        return super().class_share(self._features(X), class_label)
+
+
+def _vote_blocks(codec):
+    """The columns of a table that the neighbour vote compares."""
+    return [block for block in codec.blocks_ if block.head != EMBEDDING]
 
 
 def _vote_rows(y, random_state):
@@ -420,7 +488,9 @@ class VAEOversampler(BaseOverSampler):
       classes, each column divided by its standard deviation) belong to its
       class; the others are drawn again.  A row that the VAE places where
       another class lives would act as a mislabelled row for the classifier
-      trained on the output.
+      trained on the output.  A mixed table's rows are compared one-hot
+      encoded, with distances over the cells both rows have, and the vote
+      keeps each pattern of missing cells at the rate the VAE generates it.
 
     Training runs in float32, in NumPy or through Keras (see ``engine``),
     by skgen's shared training loop; generation runs in float64 NumPy.  The same
@@ -476,6 +546,16 @@ class VAEOversampler(BaseOverSampler):
         the requested number of rows is always returned.  Beyond 10,000 rows,
         the vote searches an equal share of 10,000 rows per class, drawn at
         random, each vote weighted by the rows of its class it stands for.
+        In a mixed table, rows are compared in an encoding of all of them
+        (numbers min-max scaled, categories one-hot, bools 0 or 1, then each
+        column divided by its standard deviation); a new row is judged on
+        all its values before its missing cells are removed, and real rows
+        on the cells they have (``nan_euclidean`` distances).  Categories
+        of more than 100 levels (embedded, not one-hot) stay out of the
+        distances; a table of nothing else is generated without the vote.  Rows with missing cells pass less often,
+        since they say less of where they lie, so the rows are kept per
+        pattern of missing cells, as many of each as the first draw holds:
+        the vote leaves the missing rates as the VAE generates them.
         ``None`` keeps every row the VAE generates.
     min_neighbor_share : float, default=0.5
         Share of the ``n_neighbors`` nearest rows that must be of the new
@@ -690,26 +770,20 @@ class VAEOversampler(BaseOverSampler):
         self._fit_neighbour_vote(X, y, random_state)
         if not generate:
             return X, y
-        if not self._fitted_on_table:
-            return self._append_samples(X, y, random_state)
-        X_parts, y_parts = [X], [y]
-        for class_label, vae in self.vaes_.items():
-            n_new = self.sampling_strategy_[class_label]
-            X_parts.append(vae.sample(n_new, random_state))
-            y_parts.append(np.full(n_new, class_label, dtype=y.dtype))
-        self.n_rows_filled_ = {label: 0 for label in self.vaes_}
-        if hasattr(X, "columns"):
-            return pd.concat(X_parts, ignore_index=True), np.hstack(y_parts)
-        return np.vstack(X_parts), np.hstack(y_parts)
+        return self._append_samples(X, y, random_state)
 
     def _fit_neighbour_vote(self, X, y, random_state):
-        # The vote measures distances between numeric rows; a mixed table's
-        # rows are generated without it.
-        self._neighbour_vote = (
-            None
-            if self.n_neighbors is None or self._fitted_on_table
-            else _NeighbourVote(X, y, self.n_neighbors, random_state)
-        )
+        if self.n_neighbors is None:
+            self._neighbour_vote = None
+        elif self._fitted_on_table:
+            codec = TableCodec(categorical_features=self.categorical_features).fit(X)
+            self._neighbour_vote = (  # no vote without a column to compare
+                _TableNeighbourVote(codec, X, y, self.n_neighbors, random_state)
+                if _vote_blocks(codec)
+                else None
+            )
+        else:
+            self._neighbour_vote = _NeighbourVote(X, y, self.n_neighbors, random_state)
 
     def _append_samples(self, X, y, random_state):
         """``X`` and ``y`` followed by the new rows of every class."""
@@ -720,8 +794,10 @@ class VAEOversampler(BaseOverSampler):
             X_new, self.n_rows_filled_[class_label] = self._sample_class(
                 class_label, n_new, random_state
             )
-            X_parts.append(X_new.astype(X.dtype))
+            X_parts.append(X_new if self._fitted_on_table else X_new.astype(X.dtype))
             y_parts.append(np.full(n_new, class_label, dtype=y.dtype))
+        if hasattr(X, "columns"):
+            return pd.concat(X_parts, ignore_index=True), np.hstack(y_parts)
         if sparse.issparse(X):
             return sparse.vstack(X_parts, format=X.format), np.hstack(y_parts)
         return np.vstack(X_parts), np.hstack(y_parts)
@@ -767,11 +843,19 @@ class VAEOversampler(BaseOverSampler):
 
     def _sample_class(self, class_label, n_samples, random_state):
         """``n_samples`` new rows of a class that pass the neighbour vote,
-        and how many had to be filled in from rejected rows."""
+        and how many had to be filled in from rejected rows.
+
+        Rows with missing cells carry less of where they lie, so they pass
+        the vote at another rate than complete rows.  So that the vote keeps
+        each column's missing rate, the rows are kept per pattern of missing
+        cells: as many of each pattern as the first draw of ``n_samples``
+        rows holds (numeric rows have one pattern).
+        """
         vae = self.vaes_[class_label]
         if self._neighbour_vote is None:
             return vae.sample(n_samples, random_state), 0
-        kept, rejected, rejected_share = [], [], []
+        kept, rejected, rejected_share, rejected_pattern = [], [], [], []
+        wanted = None  # rows still wanted per pattern of missing cells
         n_missing, n_drawn, n_passed = n_samples, 0, 0
         for _ in range(_MAX_BOUNDARY_ROUNDS):
             if n_missing == 0:
@@ -780,20 +864,35 @@ class VAEOversampler(BaseOverSampler):
             # most ten times the gap.
             pass_rate = max(n_passed / n_drawn if n_drawn else 1.0, 0.1)
             n_draw = int(np.ceil(n_missing / pass_rate))
-            X_new = vae.sample(n_draw, random_state)
-            share = self._neighbour_vote.class_share(X_new, class_label)
+            X_new, X_complete = vae.sample(n_draw, random_state, complete=True)
+            share = self._neighbour_vote.class_share(X_complete, class_label)
             passed = share >= self.min_neighbor_share
-            kept.append(X_new[np.flatnonzero(passed)[:n_missing]])
-            rejected.append(X_new[~passed])
+            pattern = _missing_patterns(X_new)
+            if wanted is None:
+                wanted = dict(zip(*np.unique(pattern, return_counts=True)))
+            take = []
+            for key in np.unique(pattern[passed]):
+                rows = np.flatnonzero(passed & (pattern == key))
+                rows = rows[: wanted.get(key, 0)]
+                wanted[key] = wanted.get(key, 0) - len(rows)
+                take.append(rows)
+            take = np.sort(np.concatenate(take)) if take else np.empty(0, np.intp)
+            kept.append(_safe_indexing(X_new, take))
+            rejected.append(_safe_indexing(X_new, np.flatnonzero(~passed)))
             rejected_share.append(share[~passed])
+            rejected_pattern.append(pattern[~passed])
             n_drawn += n_draw
             n_passed += int(np.count_nonzero(passed))
-            n_missing -= len(kept[-1])
+            n_missing -= len(take)
         if n_missing:
-            # The rejected rows nearest to passing; a stable sort keeps the
-            # draw order among equal shares.
-            best = np.argsort(-np.concatenate(rejected_share), kind="stable")
-            kept.append(np.concatenate(rejected)[best[:n_missing]])
+            # Of each pattern, the rejected rows nearest to passing; a stable
+            # sort keeps the draw order among equal shares.
+            share, pattern = map(np.concatenate, (rejected_share, rejected_pattern))
+            best = np.argsort(-share, kind="stable")
+            fill = np.concatenate(
+                [best[pattern[best] == key][:n] for key, n in wanted.items()]
+            )
+            kept.append(_safe_indexing(_concat_rows(rejected), np.sort(fill)))
             warnings.warn(
                 f"{n_missing} of {n_samples} generated row(s) of class "
                 f"{class_label!r} have fewer than {self.min_neighbor_share:.0%} "
@@ -803,7 +902,7 @@ class VAEOversampler(BaseOverSampler):
                 "to keep every generated row.",
                 UserWarning,
             )
-        X_kept = np.concatenate(kept) if kept else np.empty((0, self.n_features_in_))
+        X_kept = _concat_rows(kept) if kept else vae.sample(0, random_state)
         return X_kept, int(n_missing)
 
     def sample(self, n_samples, *, class_label=None, random_state=None):
