@@ -894,7 +894,7 @@ class VAEOversampler(BaseOverSampler):
             fill = np.concatenate(
                 [best[pattern[best] == key][:n] for key, n in wanted.items()]
             )
-            kept.append(_safe_indexing(_concat_rows(rejected), np.sort(fill)))
+            kept.append(_safe_indexing(_concat_rows(rejected), fill))
             warnings.warn(
                 f"{n_missing} of {n_samples} generated row(s) of class "
                 f"{class_label!r} have fewer than {self.min_neighbor_share:.0%} "
