@@ -50,10 +50,13 @@ def X():
 
 
 FRAMEWORKS = ("tensorflow", "keras", "jax", "torch")
+# A cluster that lost its workers (a restart that timed out on a loaded
+# machine) makes a test fail after this many seconds instead of hanging.
+TIMEOUT = 300
 
 
 def test_parallel_post_fit_needs_no_keras_on_the_workers(client, X):
-    client.restart()  # workers that have trained nothing yet
+    client.restart(timeout=TIMEOUT)  # workers that have trained nothing yet
     # Untrimmed: one compiled trainer serves both fits.
     detector = ReconstructionAnomalyDetector(epochs=2, trim_fraction=0, **PARAMS)
     detector.fit(X)
@@ -76,7 +79,7 @@ def test_parallel_post_fit_needs_no_keras_on_the_workers(client, X):
 
 
 def test_incremental_trains_on_a_dask_array(client, X):
-    client.restart()  # workers that have trained nothing yet
+    client.restart(timeout=TIMEOUT)  # workers that have trained nothing yet
     X_dask = da.from_array(X, chunks=500)
     # In order: the first block's rows then fix the scaling.
     model = Incremental(AutoencoderTransformer(**PARAMS), shuffle_blocks=False)
@@ -114,10 +117,11 @@ def test_grid_search_on_the_cluster_matches_a_serial_one(client, X):
         refit=False,
     )
     rows = X[:1000]
+    client.wait_for_workers(2, timeout=TIMEOUT)
     # The serial search runs on a worker too, on the same Keras backend.
     serial = client.submit(
         lambda: clone(search).fit(rows).cv_results_["mean_test_score"]
-    ).result()
+    ).result(timeout=TIMEOUT)
     with parallel_backend("dask"):
         spread = clone(search).set_params(n_jobs=2).fit(rows)
     assert np.array_equal(spread.cv_results_["mean_test_score"], serial)
