@@ -10,7 +10,9 @@ modes alternate over ``--repeats`` rounds, and the ratio serial / parallel is
 taken within each round, so that a load that changes over minutes (a shared
 machine) hits both sides alike.  Each process then runs the same search a
 second time, as a notebook would: joblib keeps its worker processes (and
-what they imported) from one parallel call to the next.
+what they imported) from one parallel call to the next.  Last, fresh
+processes time what starting the two workers costs before any fit (a first
+parallel call of two tasks that import what a search task needs).
 
 Run ``python benchmarks/bench_search.py`` (``--quick``: 10,000 rows and 3
 epochs).  To measure another checkout (e.g. before a change), run the same
@@ -85,9 +87,42 @@ def worker(n_jobs, n_rows, epochs, engine):
     )
 
 
+def _import_validation():
+    tic = time.perf_counter()
+    import sklearn.model_selection._validation  # noqa: F401  (what a search task runs)
+
+    return time.perf_counter() - tic
+
+
+def startup_worker():
+    """In this fresh process, what starting joblib's two loky workers costs
+    before any fit: a first parallel call of two tasks that import what a
+    search task needs, then a second call on the same workers."""
+    from joblib import Parallel, delayed
+
+    tic = time.perf_counter()
+    imports = Parallel(n_jobs=2)(delayed(_import_validation)() for _ in range(2))
+    first_s = time.perf_counter() - tic
+    tic = time.perf_counter()
+    Parallel(n_jobs=2)(delayed(_import_validation)() for _ in range(2))
+    print(
+        json.dumps(
+            {
+                "first_s": first_s,
+                "imports_s": imports,
+                "second_s": time.perf_counter() - tic,
+            }
+        )
+    )
+
+
 def run(n_jobs, n_rows, epochs, engine):
     command = [sys.executable, __file__, "--worker", str(n_jobs)]
     command += ["--rows", str(n_rows), "--epochs", str(epochs), "--engine", engine]
+    return _last_json(command)
+
+
+def _last_json(command):
     out = subprocess.run(command, capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -105,7 +140,11 @@ def main():
         help="skgen's engine, or mlp: scikit-learn's MLPRegressor as the model",
     )
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--startup", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.startup:
+        startup_worker()
+        return
     n_rows = args.rows or (10_000 if args.quick else 50_000)
     epochs = args.epochs or (3 if args.quick else 10)
     if args.worker is not None:
@@ -133,6 +172,15 @@ def main():
             f"again in each process: {serial['again_s']:.1f} s and "
             f"{parallel['again_s']:.1f} s, ratio {again[-1]:.2f} "
             f"(load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
+    for _ in range(args.repeats):
+        startup = _last_json([sys.executable, __file__, "--startup"])
+        print(
+            "starting two loky workers in a fresh process (no fit): "
+            f"{startup['first_s']:.2f} s, of which importing what a search task "
+            f"needs took {' and '.join(f'{t:.2f}' for t in startup['imports_s'])} s "
+            f"in the workers; a second call on them {startup['second_s']:.3f} s",
             flush=True,
         )
     print(f"speed-up of n_jobs=2: {', '.join(f'{r:.2f}' for r in ratios)}")
