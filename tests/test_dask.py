@@ -1,7 +1,7 @@
 """skgen on a Dask cluster: dask-ml's Incremental and ParallelPostFit.
 
-One tiny ``distributed.LocalCluster`` (two worker processes, one thread each)
-serves the module.
+Each test gets its own tiny ``distributed.LocalCluster`` (two worker
+processes, one thread each), so its workers have run nothing before it.
 """
 
 import importlib.util
@@ -24,8 +24,10 @@ from skgen.datasets import make_transactions  # noqa: E402
 PARAMS = dict(encoding_dim=4, hidden_layer_sizes=(16,), random_state=0)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def client():
+    # A fresh cluster per test rather than ``client.restart()``: restarts
+    # hung here in two of seven full-suite runs (2026-11-26).
     if importlib.util.find_spec("jax") is None:
         pytest.skip("the workers train under JAX (the test extra installs it)")
     # The workers train under JAX, which imports in a fraction of
@@ -40,6 +42,7 @@ def client():
         ) as cluster,
         Client(cluster) as client,
     ):
+        client.wait_for_workers(2, timeout=TIMEOUT)
         yield client
 
 
@@ -50,13 +53,12 @@ def X():
 
 
 FRAMEWORKS = ("tensorflow", "keras", "jax", "torch")
-# A cluster that lost its workers (a restart that timed out on a loaded
-# machine) makes a test fail after this many seconds instead of hanging.
-TIMEOUT = 300
+# A cluster that lost its workers makes a test fail after this many seconds
+# instead of hanging.
+TIMEOUT = 120
 
 
 def test_parallel_post_fit_needs_no_keras_on_the_workers(client, X):
-    client.restart(timeout=TIMEOUT)  # workers that have trained nothing yet
     # Untrimmed: one compiled trainer serves both fits.
     detector = ReconstructionAnomalyDetector(epochs=2, trim_fraction=0, **PARAMS)
     detector.fit(X)
@@ -79,7 +81,6 @@ def test_parallel_post_fit_needs_no_keras_on_the_workers(client, X):
 
 
 def test_incremental_trains_on_a_dask_array(client, X):
-    client.restart(timeout=TIMEOUT)  # workers that have trained nothing yet
     X_dask = da.from_array(X, chunks=500)
     # In order: the first block's rows then fix the scaling.
     model = Incremental(AutoencoderTransformer(**PARAMS), shuffle_blocks=False)
@@ -117,7 +118,6 @@ def test_grid_search_on_the_cluster_matches_a_serial_one(client, X):
         refit=False,
     )
     rows = X[:1000]
-    client.wait_for_workers(2, timeout=TIMEOUT)
     # The serial search runs on a worker too, on the same Keras backend.
     serial = client.submit(
         lambda: clone(search).fit(rows).cv_results_["mean_test_score"]
