@@ -320,6 +320,29 @@ def _minority_share_of_table(X, y, rows, n_neighbors=10):
     return np.mean(y[indices] == 1, axis=1)
 
 
+def test_nan_euclidean_neighbours_match_scikit_learns():
+    from skgen.over_sampling._vae import _NanEuclideanNeighbors
+
+    rng = np.random.RandomState(0)
+    reference = rng.normal(size=(3_000, 6))  # 349 query rows per chunk
+    reference[rng.rand(*reference.shape) < 0.2] = np.nan
+    reference[0, 1:] = np.nan  # a row with one cell
+    queries = rng.normal(size=(2_000, 6))
+    queries[rng.rand(*queries.shape) < 0.1] = np.nan
+    queries[1] = np.nan  # nothing in common with any row: any neighbours
+    expected = NearestNeighbors(n_neighbors=7, metric="nan_euclidean")
+    expected = expected.fit(reference).kneighbors(queries, return_distance=False)
+    found = _NanEuclideanNeighbors(7).fit(reference).kneighbors(queries)
+    assert found.shape == (2_000, 7) and found.dtype == np.intp
+    same = [set(a) == set(b) for a, b in zip(expected, found)]
+    assert all(same[:1] + same[2:])
+    assert len(set(found[1])) == 7
+    assert _NanEuclideanNeighbors(7).fit(reference).kneighbors(queries[:0]).shape == (
+        0,
+        7,
+    )
+
+
 def test_neighbour_vote_on_a_mixed_table():
     X, y = boundary_table()
     unchecked = VAEOversampler(n_neighbors=None, epochs=30, random_state=0)

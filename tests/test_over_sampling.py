@@ -305,19 +305,37 @@ def test_neighbour_vote_keeps_rows_on_the_minority_side(
     assert _minority_share(X, y, sampler.sample(200)).min() >= 0.5
 
 
+@pytest.mark.parametrize("min_candidates", [0, 5_000])
 def test_neighbour_vote_fills_with_the_best_rejected_rows(
-    overlapping_moons, unchecked_moon_rows
+    overlapping_moons, unchecked_moon_rows, monkeypatch, min_candidates
 ):
+    from skgen.over_sampling import _vae
+
+    # The vote judges at most ten rows per row wanted, or _MIN_CANDIDATES.
+    monkeypatch.setattr(_vae, "_MIN_CANDIDATES", min_candidates)
+    judged = []
+    class_share = _vae._NeighbourVote.class_share
+
+    def counting_class_share(self, X, class_label):
+        judged.append(X.shape[0])
+        return class_share(self, X, class_label)
+
+    monkeypatch.setattr(_vae._NeighbourVote, "class_share", counting_class_share)
     X, y = overlapping_moons
     n_new = np.sum(y == 0) - np.sum(y == 1)
-    # Rows with 16 of their 20 nearest rows in the minority are too rare to
-    # fill the class in 10 rounds.
+    # Rows with 16 of their 20 nearest rows in the minority are rare: about
+    # one in a hundred.
     sampler = VAEOversampler(
         n_neighbors=20, min_neighbor_share=0.8, epochs=30, random_state=0
     )
-    with pytest.warns(UserWarning, match="best of the rejected rows"):
+    budget = max(10 * n_new, min_candidates)
+    with pytest.warns(UserWarning, match=f"after {budget} rows were drawn"):
         X_res, y_res = sampler.fit_resample(X, y)
     assert np.sum(y_res == 1) == np.sum(y_res == 0)
+    # Each round would draw ten times the gap, for ten rounds, without the
+    # budget.
+    assert len(judged) >= 2 and judged[0] == n_new
+    assert sum(judged) == budget
     n_filled = sampler.n_rows_filled_[1]
     assert 0 < n_filled < n_new
     share = _minority_share(X, y, X_res[len(X) :], n_neighbors=20)
