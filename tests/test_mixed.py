@@ -320,27 +320,41 @@ def _minority_share_of_table(X, y, rows, n_neighbors=10):
     return np.mean(y[indices] == 1, axis=1)
 
 
-def test_nan_euclidean_neighbours_match_scikit_learns():
-    from skgen.over_sampling._vae import _NanEuclideanNeighbors
+def test_vote_distances_are_nan_euclidean_ones():
+    from sklearn.metrics.pairwise import nan_euclidean_distances
+
+    from skgen._columns import TableCodec
+    from skgen.over_sampling._vae import _TableNeighbourVote
 
     rng = np.random.RandomState(0)
-    reference = rng.normal(size=(3_000, 6))  # 349 query rows per chunk
-    reference[rng.rand(*reference.shape) < 0.2] = np.nan
-    reference[0, 1:] = np.nan  # a row with one cell
-    queries = rng.normal(size=(2_000, 6))
-    queries[rng.rand(*queries.shape) < 0.1] = np.nan
-    queries[1] = np.nan  # nothing in common with any row: any neighbours
-    expected = NearestNeighbors(n_neighbors=7, metric="nan_euclidean")
-    expected = expected.fit(reference).kneighbors(queries, return_distance=False)
-    found = _NanEuclideanNeighbors(7).fit(reference).kneighbors(queries)
-    assert found.shape == (2_000, 7) and found.dtype == np.intp
-    same = [set(a) == set(b) for a, b in zip(expected, found)]
-    assert all(same[:1] + same[2:])
-    assert len(set(found[1])) == 7
-    assert _NanEuclideanNeighbors(7).fit(reference).kneighbors(queries[:0]).shape == (
-        0,
-        7,
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    X["shop"] = pd.Categorical(rng.choice(["A", "B", "C"], 300))
+    X.loc[rng.rand(300) < 0.2, "a"] = np.nan
+    X.loc[:5, ["a", "b"]] = np.nan  # rows with the shop only
+    X.loc[6, :] = np.nan  # a row with no cell: infinitely far from any row
+    y = np.r_[np.zeros(200), np.ones(100)].astype(int)
+    codec = TableCodec().fit(X)
+    vote = _TableNeighbourVote(codec, X, y, 10, np.random.RandomState(0))
+    assert vote.incomplete
+    rows = vote._scale(vote._features(X))
+    others = np.arange(len(X)) != 6
+    queries = rows[::7].copy()
+    queries[0, :] = np.nan
+    squared, tolerance = vote._squared_distances(queries)
+    expected = nan_euclidean_distances(queries, rows) ** 2
+    np.testing.assert_allclose(
+        squared[1:, others], expected[1:, others], rtol=1e-9, atol=1e-9
     )
+    assert np.isinf(squared[0]).all() and np.isinf(squared[:, 6]).all()
+    assert (tolerance[1:] < 1e-6).all()
+    # Complete rows, the vote's new rows, take a shorter way.
+    complete = np.nan_to_num(queries[1:], nan=0.5)
+    squared, tolerance = vote._squared_distances(complete)
+    expected = nan_euclidean_distances(complete, rows) ** 2
+    np.testing.assert_allclose(
+        squared[:, others], expected[:, others], rtol=1e-9, atol=1e-9
+    )
+    assert np.isinf(squared[:, 6]).all() and (tolerance < 1e-6).all()
 
 
 def test_neighbour_vote_on_a_mixed_table():

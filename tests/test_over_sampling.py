@@ -367,6 +367,45 @@ def test_neighbour_vote_on_a_subsample_of_large_classes(overlapping_moons, monke
     np.testing.assert_array_equal(X_again, X_res)
 
 
+def test_neighbour_vote_shares_ties_equally():
+    from skgen.over_sampling._vae import _NeighbourVote
+
+    # On a line: one minority row at 0, then four rows at 1, one of them
+    # minority.  The row at 0 has three nearest rows: itself and two of the
+    # four, which share those two places equally.
+    X = np.array([[0.0], [1.0], [1.0], [1.0], [1.0], [5.0]])
+    y = np.array([1, 0, 1, 0, 0, 0])
+    vote = _NeighbourVote(X, y, 3, np.random.RandomState(0))
+    share = vote.class_share(np.array([[0.0], [1.0], [4.0]]), 1)
+    np.testing.assert_allclose(share, [(1 + 2 / 4) / 3, 1 / 4 + (1 / 3) * 0, 1 / 4 * 2 / 3 + 0])
+
+
+def test_neighbour_vote_does_not_depend_on_the_order_of_the_rows():
+    from skgen.over_sampling._vae import _NeighbourVote
+
+    # Columns of few values: most rows have many rows as far as their tenth
+    # nearest.  All columns hold the same values, so the vote's scaling by
+    # the standard deviation keeps the distances' order.
+    rng = np.random.RandomState(0)
+    values = np.repeat([0.0, 1.0, 2.0], [140, 140, 120])
+    X = np.column_stack([rng.permutation(values) for _ in range(4)])
+    y = (X.sum(axis=1) + rng.randint(0, 3, size=400) > 6).astype(int)
+    queries = rng.randint(0, 3, size=(200, 4)).astype(float)
+    share = _NeighbourVote(X, y, 10, np.random.RandomState(0)).class_share(queries, 1)
+    for seed in range(3):
+        order = np.random.RandomState(seed).permutation(len(X))
+        vote = _NeighbourVote(X[order], y[order], 10, np.random.RandomState(0))
+        np.testing.assert_allclose(vote.class_share(queries, 1), share, atol=1e-12)
+    # Against the share of all rows as far as the tenth nearest, written apart.
+    distances = ((queries[:, None, :] - X[None, :, :]) ** 2).sum(axis=2)
+    kth = np.sort(distances, axis=1)[:, 9:10]
+    closer, tied = distances < kth, distances == kth
+    places = (10 - closer.sum(axis=1)) / tied.sum(axis=1)
+    expected = ((closer * (y == 1)).sum(axis=1) + places * (tied * (y == 1)).sum(axis=1)) / 10
+    np.testing.assert_allclose(share, expected)
+    assert np.mean(tied.sum(axis=1) > 1) > 0.5
+
+
 def test_neighbour_vote_on_sparse_input_matches_dense(three_classes):
     X, y = three_classes
     X = np.where(np.abs(X) < 1, 0.0, X)

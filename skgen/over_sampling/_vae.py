@@ -8,8 +8,10 @@ import pandas as pd
 from imblearn.over_sampling.base import BaseOverSampler
 from imblearn.utils import check_target_type
 from scipy import sparse
+from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils.extmath import row_norms
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
     _check_feature_names,
@@ -371,6 +373,11 @@ class _NeighbourVote:
     all training rows.  Distances do not depend on centring, so no mean is
     subtracted, and sparse input stays sparse.
 
+    Rows as far as the ``n_neighbors``-th nearest row share the places left
+    among the nearest rows equally: in columns of few values (flags, one-hot
+    categories, small integers) many rows are often equally far, and which of
+    them were taken would otherwise depend on the order of the rows.
+
     Beyond ``_MAX_VOTE_ROWS`` rows, each class keeps at most an equal share of
     them, drawn at random, and each kept row's vote counts for the rows of
     its class left out, so that the shares estimate the same local class
@@ -381,12 +388,9 @@ class _NeighbourVote:
         self.peak, self.std = _column_peak_and_std(X)
         y = np.asarray(y)
         rows, self.weights = _vote_rows(y, random_state)
-        X, self.labels = X[rows], y[rows]
-        X = self._scale(X)
-        self.neighbors = self._neighbors(min(n_neighbors, len(rows)), X).fit(X)
-
-    def _neighbors(self, n_neighbors, X):
-        return NearestNeighbors(n_neighbors=n_neighbors)
+        self.labels = y[rows]
+        self.n_neighbors = min(n_neighbors, len(rows))
+        self._fit_distances(self._scale(X[rows]))
 
     def _scale(self, X):
         if sparse.issparse(X):
@@ -395,11 +399,81 @@ class _NeighbourVote:
             )
         return X / self.peak / self.std
 
+    def _fit_distances(self, X):
+        self.rows = X
+        self.row_norms = row_norms(X, squared=True)
+        # Twice the places: past them, a row's ties need all its distances.
+        # Brute force: "auto" picks a k-d tree below 16 columns, three times
+        # slower here from 7 columns on.
+        n_nearest = min(2 * self.n_neighbors, len(self.labels))
+        self.nearest = NearestNeighbors(n_neighbors=n_nearest, algorithm="brute")
+        self.nearest.fit(X)
+
+    def _squared_distances(self, X):
+        """Squared distances of rows of ``X`` to the vote's rows, and the size
+        of their rounding errors: equal within it counts as a tie."""
+        squared = euclidean_distances(
+            X, self.rows, Y_norm_squared=self.row_norms[None, :], squared=True
+        )
+        return squared, self._tolerance(X)
+
+    def _tolerance(self, X):
+        return 1e-9 * (row_norms(X, squared=True)[:, None] + self.row_norms.max())
+
     def class_share(self, X, class_label):
-        indices = self.neighbors.kneighbors(self._scale(X), return_distance=False)
-        weights = self.weights[indices]
-        in_class = self.labels[indices] == class_label
-        return np.sum(weights * in_class, axis=1) / np.sum(weights, axis=1)
+        votes = np.column_stack(
+            [self.weights * (self.labels == class_label), self.weights]
+        )
+        return self._shares(self._scale(X), votes)
+
+    def _shares(self, X, votes):
+        """Class shares from the ``2 * n_neighbors`` nearest rows, found by
+        scikit-learn's search; a row with rows as far as its
+        ``n_neighbors``-th nearest past those gets all its distances."""
+        distances, indices = self.nearest.kneighbors(X)
+        squared = distances**2
+        tolerance = self._tolerance(X)
+        counts = _tie_counts(squared, tolerance, self.n_neighbors, votes[indices])
+        shares = counts[:, 0] / counts[:, 1]
+        k = self.n_neighbors
+        ties_reach_past = squared[:, -1] <= squared[:, k - 1] + tolerance[:, 0]
+        if indices.shape[1] < len(self.labels) and ties_reach_past.any():
+            rows = np.flatnonzero(ties_reach_past)
+            shares[rows] = self._shares_from_all_distances(X[rows], votes)
+        return shares
+
+    def _shares_from_all_distances(self, X, votes):
+        chunk = max(1, 2**20 // len(self.labels))  # 8 MiB of distances
+        shares = [np.empty(0)]
+        for start in range(0, X.shape[0], chunk):
+            squared, tolerance = self._squared_distances(X[start : start + chunk])
+            counts = _tie_counts(squared, tolerance, self.n_neighbors, votes)
+            shares.append(counts[:, 0] / counts[:, 1])
+        return np.concatenate(shares)
+
+
+def _tie_counts(squared, tolerance, k, votes):
+    """The votes of each row's ``k`` nearest rows, summed, from its squared
+    distances to them: rows nearer than the ``k``-th nearest count fully, and
+    the rows as far (within ``tolerance``) share the places left equally.
+
+    ``votes`` holds each row's votes (rows x votes), or each distance's
+    (distances' shape x votes).
+    """
+    kth = np.partition(squared, k - 1, axis=1)[:, k - 1 : k]
+    # Rows with no cell in common with any vote row are all as far.
+    finite = np.isfinite(kth)
+    tolerance = np.where(finite, tolerance, 0.0)
+    nearer = squared < np.where(finite, kth - tolerance, kth)
+    as_near = squared <= kth + tolerance  # the nearer rows and the tied ones
+    n_nearer = np.count_nonzero(nearer, axis=1)[:, None]
+    places = (k - n_nearer) / (np.count_nonzero(as_near, axis=1)[:, None] - n_nearer)
+    if votes.ndim == 2:
+        nearer_votes, as_near_votes = nearer @ votes, as_near @ votes
+    else:
+        nearer_votes = np.einsum("ij,ijk->ik", nearer, votes)
+        as_near_votes = np.einsum("ij,ijk->ik", as_near, votes)
+    return (1 - places) * nearer_votes + places * as_near_votes
 
 
 class _TableNeighbourVote(_NeighbourVote):
@@ -409,22 +483,16 @@ class _TableNeighbourVote(_NeighbourVote):
     deviation as for numeric rows.
 
     A missing cell says nothing about where a row lies: where the rows have
-    missing cells, distances are ``nan_euclidean``, over the cells both rows
-    have, scaled up to all columns (euclidean otherwise, the same distances).
-    A category with more levels than the codec one-hot encodes (embedded in
-    the network) has no distance between its levels and stays out of the
-    vote.
+    missing cells, distances are ``nan_euclidean`` ones, over the cells both
+    rows have, scaled up to all columns (`_NanSquaredDistances`).  A
+    category with more levels than the codec one-hot encodes (embedded in the
+    network) has no distance between its levels and stays out of the vote.
     """
 
     def __init__(self, codec, X, y, n_neighbors, random_state):
         self.codec = codec
         self.blocks = _vote_blocks(codec)
         super().__init__(self._features(X), y, n_neighbors, random_state)
-
-    def _neighbors(self, n_neighbors, X):
-        if np.isnan(X).any():
-            return _NanEuclideanNeighbors(n_neighbors)
-        return super()._neighbors(n_neighbors, X)
 
     def _features(self, X):
         encoded, missing = self.codec.encode(X)
@@ -435,51 +503,72 @@ class _TableNeighbourVote(_NeighbourVote):
             columns.append(values)
         return np.hstack(columns)
 
+    def _fit_distances(self, X):
+        # scikit-learn's search has no fast nan_euclidean: all the distances.
+        self.incomplete = bool(np.isnan(X).any())
+        if not self.incomplete:
+            return super()._fit_distances(X)
+        self.nan_distances = _NanSquaredDistances(X)
+
+    def _squared_distances(self, X):
+        if not self.incomplete:
+            return super()._squared_distances(X)
+        return self.nan_distances(X)
+
+    def _shares(self, X, votes):
+        if not self.incomplete:
+            return super()._shares(X, votes)
+        return self._shares_from_all_distances(X, votes)
+
     def class_share(self, X, class_label):
         return super().class_share(self._features(X), class_label)
 
 
-class _NanEuclideanNeighbors:
-    """Indices of the nearest rows in ``nan_euclidean`` distance, found by
-    matrix products: about three times faster than the brute-force search of
-    ``NearestNeighbors(metric="nan_euclidean")``, whose distances these are.
+class _NanSquaredDistances:
+    """Squared ``nan_euclidean`` distances to the rows of ``Y`` by matrix
+    products, about three times faster than ``nan_euclidean_distances``.
 
-    With missing cells set to 0 and ``m`` and ``o`` marking the observed
-    cells of rows ``x`` and ``y``, the squared distance over the cells both
-    rows have is ``m @ y**2 - 2 x @ y + x**2 @ o``, scaled up by the number
-    of columns over ``m @ o``, the cells they have in common (a constant
-    factor, the number of columns, is left out: it does not change the
-    order).  Rows with no observed cell in common are the farthest.
+    With missing cells set to 0 and ``n`` and ``m`` marking the observed cells
+    of rows ``x`` and ``y``, the squared distance over the cells both rows
+    have is ``n @ y**2 - 2 x @ y + x**2 @ m``, scaled up by the number of
+    columns over ``n @ m``, the cells they have in common.  For a complete
+    row (the vote's new rows), ``n @ y**2`` is ``y``'s squared norm and
+    ``n @ m`` the number of ``y``'s cells.  Rows with no cell in common are
+    infinitely far.
     """
 
-    def __init__(self, n_neighbors):
-        self.n_neighbors = n_neighbors
+    def __init__(self, Y):
+        observed = ~np.isnan(Y)
+        values = np.where(observed, Y, 0.0)
+        self.n_columns = Y.shape[1]
+        self.norms = np.sum(values**2, axis=1)
+        # Right-hand sides of the products of [n, x, x**2] and of n.
+        self.terms = np.vstack([values.T**2, -2 * values.T, observed.T])
+        self.observed = observed.T.astype(np.float64)
+        # Of [1, x, x**2] for complete rows, and the scaling to all columns.
+        self.complete_terms = np.vstack([self.norms, -2 * values.T, observed.T])
+        n_observed = observed.sum(axis=1)
+        self.empty = n_observed == 0
+        self.complete_scale = self.n_columns / np.maximum(n_observed, 1)
 
-    def fit(self, X):
-        observed = ~np.isnan(X)
-        values = np.where(observed, X, 0.0)
-        # The right-hand sides of the products of [m, x, x**2] and of m.
-        self.terms_ = np.ascontiguousarray(
-            np.hstack([values**2, -2 * values, observed]).T
-        )
-        self.observed_ = np.ascontiguousarray(observed.T, dtype=np.float64)
-        return self
-
-    def kneighbors(self, X, return_distance=False):
-        k = self.n_neighbors
-        chunk = max(1, 2**20 // self.observed_.shape[1])  # 8 MiB of distances
-        indices = [np.empty((0, k), dtype=np.intp)]
-        for start in range(0, len(X), chunk):
-            rows = X[start : start + chunk]
-            observed = ~np.isnan(rows)
-            values = np.where(observed, rows, 0.0)
-            squared = np.hstack([observed, values, values**2]) @ self.terms_
-            common = observed.astype(np.float64) @ self.observed_
-            with np.errstate(divide="ignore", invalid="ignore"):
-                distances = np.where(common > 0, squared / common, np.inf)
-            # A copy: a view would keep each chunk's whole partition alive.
-            indices.append(np.argpartition(distances, k - 1, axis=1)[:, :k].copy())
-        return np.concatenate(indices)
+    def __call__(self, X):
+        """The squared distances of the rows of ``X``, and the size of their
+        rounding errors."""
+        present = ~np.isnan(X)
+        values = np.where(present, X, 0.0)
+        squares = values**2
+        norms = np.sum(squares, axis=1)[:, None] + self.norms.max()
+        if present.all():
+            ones = np.ones((len(X), 1))
+            squared = np.hstack([ones, values, squares]) @ self.complete_terms
+            squared *= self.complete_scale
+            squared[:, self.empty] = np.inf
+            return squared, 1e-9 * norms * self.complete_scale.max()
+        squared = np.hstack([present, values, squares]) @ self.terms
+        common = present.astype(np.float64) @ self.observed
+        with np.errstate(divide="ignore", invalid="ignore"):
+            squared = np.where(common > 0, squared * self.n_columns / common, np.inf)
+        return squared, 1e-9 * norms * self.n_columns
 
 
 def _vote_blocks(codec):
@@ -592,7 +681,10 @@ class VAEOversampler(BaseOverSampler):
         of the class boundary: each new row's ``n_neighbors`` nearest rows
         among all rows passed to ``fit_resample`` (or ``fit``) vote, and the
         row is kept when at least ``min_neighbor_share`` of them are of its
-        class.  Rejected rows are drawn again, from new training rows, for up
+        class.  Rows as far as the ``n_neighbors``-th nearest share the places
+        left equally (in columns of few values many rows are equally far), so
+        the vote does not depend on the order of the rows.  Rejected rows are
+        drawn again, from new training rows, for up
         to 10 rounds (each round draws enough rows to fill the gap at the
         pass rate seen so far, at most ten times the gap), and at most ten
         rows per row wanted, or 100,000 if that is more, are judged over all
@@ -924,7 +1016,9 @@ class VAEOversampler(BaseOverSampler):
             n_draw = min(int(np.ceil(n_missing / pass_rate)), budget - n_drawn)
             X_new, X_complete = vae.sample(n_draw, random_state, complete=True)
             share = self._neighbour_vote.class_share(X_complete, class_label)
-            passed = share >= self.min_neighbor_share
+            # Shares are ratios of sums: one at the threshold may fall a
+            # rounding error below it.
+            passed = share >= self.min_neighbor_share - 1e-9
             pattern = _missing_patterns(X_new)
             if wanted is None:
                 wanted = dict(zip(*np.unique(pattern, return_counts=True)))
