@@ -377,7 +377,9 @@ def test_neighbour_vote_shares_ties_equally():
     y = np.array([1, 0, 1, 0, 0, 0])
     vote = _NeighbourVote(X, y, 3, np.random.RandomState(0))
     share = vote.class_share(np.array([[0.0], [1.0], [4.0]]), 1)
-    np.testing.assert_allclose(share, [(1 + 2 / 4) / 3, 1 / 4 + (1 / 3) * 0, 1 / 4 * 2 / 3 + 0])
+    np.testing.assert_allclose(
+        share, [(1 + 2 / 4) / 3, 1 / 4 + (1 / 3) * 0, 1 / 4 * 2 / 3 + 0]
+    )
 
 
 def test_neighbour_vote_does_not_depend_on_the_order_of_the_rows():
@@ -401,9 +403,32 @@ def test_neighbour_vote_does_not_depend_on_the_order_of_the_rows():
     kth = np.sort(distances, axis=1)[:, 9:10]
     closer, tied = distances < kth, distances == kth
     places = (10 - closer.sum(axis=1)) / tied.sum(axis=1)
-    expected = ((closer * (y == 1)).sum(axis=1) + places * (tied * (y == 1)).sum(axis=1)) / 10
+    expected = (
+        (closer * (y == 1)).sum(axis=1) + places * (tied * (y == 1)).sum(axis=1)
+    ) / 10
     np.testing.assert_allclose(share, expected)
     assert np.mean(tied.sum(axis=1) > 1) > 0.5
+
+
+def test_neighbour_vote_passes_shares_a_rounding_error_below_the_threshold(
+    three_classes, monkeypatch
+):
+    from skgen.over_sampling import _vae
+
+    def share_at_the_threshold(self, X, class_label):
+        # One half, computed a rounding error too low.
+        return np.full(X.shape[0], np.nextafter(0.5, 0.0))
+
+    monkeypatch.setattr(_vae._NeighbourVote, "class_share", share_at_the_threshold)
+    X, y = three_classes
+    sampler = VAEOversampler(**FAST, min_neighbor_share=0.5).fit(X, y)
+    sampler.fit_resample(X, y)
+    assert set(sampler.n_rows_filled_.values()) == {0}
+    monkeypatch.setattr(
+        _vae._NeighbourVote, "class_share", lambda self, X, label: np.full(len(X), 0.49)
+    )
+    with pytest.warns(UserWarning, match="best of the rejected rows"):
+        sampler.fit_resample(X, y)
 
 
 def test_neighbour_vote_on_sparse_input_matches_dense(three_classes):

@@ -40,8 +40,8 @@ _MAX_REDRAWS = 10
 # is then filled with the best of the rejected rows.
 _MAX_BOUNDARY_ROUNDS = 10
 # Rows the neighbour vote judges at most, over all rounds: ten per row wanted,
-# or 100,000 (a few seconds against the 10,000 rows it searches at most) if
-# that is more.  Without a bound, a large class whose rows seldom pass (one
+# or 100,000 if that is more (against the 10,000 rows it searches at most,
+# about 4 s on one core, 17 s with missing cells; benchmarks/bench_vote_cost).  Without a bound, a large class whose rows seldom pass (one
 # that overlaps the others) would judge up to a hundred rows per row wanted.
 _MAX_CANDIDATES_PER_ROW = 10
 _MIN_CANDIDATES = 100_000
@@ -688,8 +688,8 @@ class VAEOversampler(BaseOverSampler):
         to 10 rounds (each round draws enough rows to fill the gap at the
         pass rate seen so far, at most ten times the gap), and at most ten
         rows per row wanted, or 100,000 if that is more, are judged over all
-        rounds, so that the vote's cost stays within a few seconds or ten
-        times what judging the wanted rows costs.  If rows
+        rounds, so that the vote costs at most about ten times what judging
+        the wanted rows costs.  If rows
         are still missing then, the rejected rows with the largest share of
         their class fill the gap (with a warning), so the requested number
         of rows is always returned.  Beyond 10,000 rows,
