@@ -82,6 +82,7 @@ def worker(epochs, n_rows):
         json.dumps(
             {
                 "backend": keras.backend.backend(),
+                "device": str(keras.ops.zeros(()).device),
                 "import_s": import_s,
                 "first_fit_s": first_fit_s,
                 "repeat_fit_s": repeat_fit_s,
@@ -165,18 +166,21 @@ def bare_torch_epoch_s(X, epochs):
         torch.nn.Sigmoid(),
     )
     optimizer = torch.optim.Adam(network.parameters(), lr=1e-3, eps=1e-7, fused=True)
-    rows = torch.from_numpy(X)
+    device = "cuda" if torch.cuda.is_available() else "cpu"  # where Keras trains
+    network.to(device)
+    rows = torch.from_numpy(X).to(device)
     seconds = []
     for _ in range(epochs):
         tic = time.perf_counter()
-        order, total = torch.randperm(len(X)), 0.0
+        order, total = torch.randperm(len(X), device=device), 0.0
         for start in range(0, len(X), BATCH_SIZE):
             batch = rows[order[start : start + BATCH_SIZE]]
             optimizer.zero_grad(set_to_none=True)
             loss = torch.mean((network(batch) - batch) ** 2)
             loss.backward()
             optimizer.step()
-            total += loss.item() * len(batch)
+            total += loss.detach() * len(batch)
+        total = float(total)  # waits for the device
         seconds.append(time.perf_counter() - tic)
     return float(np.mean(seconds[1:])), total / len(X)
 
@@ -257,7 +261,7 @@ def main():
                 f"| {r['bare_loss']:.6f} |"
             )
         print(
-            f"| {r['backend']} | {r['import_s']:.1f} | {r['first_fit_s']:.2f} "
+            f"| {r['backend']} ({r.get('device', '?')}) | {r['import_s']:.1f} | {r['first_fit_s']:.2f} "
             f"| {r['repeat_fit_s']:.3f} | {r['keras_epoch_s']:.3f} "
             f"| {r['skgen_epoch_s']:.3f} "
             f"| **{r['keras_epoch_s'] / r['skgen_epoch_s']:.1f}x** "

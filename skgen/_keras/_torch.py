@@ -21,6 +21,9 @@ class EpochRunner:
 
         keras = import_keras()
         self._torch = torch
+        # Where Keras keeps its tensors on this backend (a GPU when PyTorch
+        # sees one): the state, data and batches go there too.
+        self._device = keras.ops.zeros(()).device
         self.model = model
         self.loss_fn = loss_fn
         self.batch_size = batch_size
@@ -33,7 +36,9 @@ class EpochRunner:
         self._lock = threading.Lock()
 
     def _tensor(self, value, dtype):
-        return self._torch.as_tensor(np.asarray(value, dtype=dtype))
+        return self._torch.as_tensor(
+            np.asarray(value, dtype=dtype), device=self._device
+        )
 
     def initial_state(self, trainable, non_trainable, learning_rate, optimizer=None):
         return stateless_initial_state(
@@ -41,7 +46,7 @@ class EpochRunner:
         )
 
     def data(self, X):
-        return self._torch.from_numpy(padded_rows(X))
+        return self._torch.from_numpy(padded_rows(X)).to(self._device)
 
     def run_epoch(self, state, X, n_rows, order):
         with self._lock:
@@ -52,11 +57,13 @@ class EpochRunner:
         trainable, non_trainable, optimizer_state = (
             [t.detach().clone() for t in part] for part in state
         )
-        order = torch.from_numpy(np.asarray(order, dtype=np.int64))
-        total = 0.0
+        order = torch.from_numpy(np.asarray(order, dtype=np.int64)).to(X.device)
+        # The batches' losses stay on the device until the epoch ends: no
+        # wait for the device on every batch.
+        totals = []
         for start in range(0, n_rows, self.batch_size):
             xb = X[order[start : start + self.batch_size]]
-            weight = torch.ones(len(xb))
+            weight = torch.ones(len(xb), device=xb.device)
             for t in trainable:
                 t.requires_grad_(True)
             loss, non_trainable = self._batch_loss(trainable, non_trainable, xb, weight)
@@ -67,7 +74,8 @@ class EpochRunner:
                 )
             trainable = [t.detach() for t in trainable]
             non_trainable = [t.detach() for t in non_trainable]
-            total += float(loss) * len(xb)
+            totals.append(loss.detach() * len(xb))
+        total = float(torch.stack(totals).cpu().double().sum())
         return (trainable, non_trainable, optimizer_state), total / n_rows
 
     def evaluate(self, state, X):
@@ -76,7 +84,11 @@ class EpochRunner:
             outputs, _ = self.model.stateless_call(
                 trainable, non_trainable, X, training=False
             )
-            return float(self.loss_fn(outputs, X, self._torch.ones(len(X))).mean())
+            return float(
+                self.loss_fn(
+                    outputs, X, self._torch.ones(len(X), device=X.device)
+                ).mean()
+            )
 
     @staticmethod
     def values(state):
