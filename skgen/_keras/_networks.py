@@ -254,8 +254,12 @@ def value_of(variable):
     """
     value = variable.value
     if hasattr(value, "detach"):  # a torch tensor or parameter
-        value = value.detach().cpu()
-    if hasattr(value, "numpy"):  # TensorFlow, torch
+        # A copy: on the CPU, ``numpy()`` shares the variable's memory, and
+        # PyTorch variables are assigned in place, so the next assignment
+        # (another fit of the same shared model, in any thread) would
+        # rewrite the values returned here.
+        return value.detach().cpu().numpy().copy()
+    if hasattr(value, "numpy"):  # TensorFlow
         return np.asarray(value.numpy())
     return np.asarray(value)  # JAX
 

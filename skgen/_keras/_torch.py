@@ -30,9 +30,9 @@ class EpochRunner:
         self.optimizer = keras.optimizers.Adam()
         self.optimizer.build(model.trainable_variables)
         self._batch_loss = batch_loss_function(model, loss_fn, trim_fraction)
-        # Keras' PyTorch optimizer is not safe to apply from two threads at
-        # once (fits in threads diverged from sequential ones); the eager
-        # loop holds the GIL anyway, so one epoch at a time costs nothing.
+        # One epoch at a time: Keras does not say that its optimizers may be
+        # applied from two threads at once, and the eager loop holds the GIL
+        # for most of a step anyway, so this costs little.
         self._lock = threading.Lock()
 
     def _tensor(self, value, dtype):
