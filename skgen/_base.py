@@ -95,13 +95,16 @@ _ENGINE_DOC = (
     'What trains the network. ``"numpy"``: float32 NumPy with hand-written '
     "gradients; it needs no Keras import and compiles nothing, so a fit costs "
     "its epochs alone (skgen's own dense networks only). "
-    '``"keras"``: one compiled Keras program per epoch on the backend of '
-    "``KERAS_BACKEND``; several times faster per step (and able to use a "
-    "GPU), but the first fit in a process imports Keras (5 to 17 s) and every "
-    'new architecture compiles (0.5 to 2.5 s). ``"auto"`` takes NumPy for '
-    "the networks it trains when the fit has at most 50,000 steps (batches "
-    "times epochs), and Keras otherwise (longer fits, your own networks). Both engines train the same loss from the same initial weights "
-    "on the same batches, so their results agree closely but not bit for bit."
+    '``"keras"``: Keras on the backend of ``KERAS_BACKEND``, able to use a '
+    "GPU. TensorFlow and JAX compile one program per epoch, several times "
+    "faster per step than NumPy, but the first fit in a process imports "
+    "Keras (5 to 17 s) and every new architecture compiles (0.5 to 2.5 s); "
+    "PyTorch runs eagerly, step by step, 15 to 20 times slower per step than "
+    'NumPy on a CPU. ``"auto"`` takes NumPy for the networks it trains, '
+    "unless the fit has more than 50,000 steps (batches times epochs) and "
+    "the backend is TensorFlow or JAX; your own networks train in Keras. "
+    "Both engines train the same loss from the same initial weights on the "
+    "same batches, so their results agree closely but not bit for bit."
 )
 
 

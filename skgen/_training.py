@@ -24,6 +24,13 @@ ENGINES = ("auto", "numpy", "keras")
 # epochs of the 284,807 rows of the Kaggle data) the compiled loop wins.
 AUTO_NUMPY_MAX_STEPS = 50_000
 
+# The backends whose runner compiles a whole epoch (TensorFlow's
+# ``tf.function``, JAX's ``jax.jit``).  PyTorch's runs eagerly, step by step
+# through Keras: a step of the fraud autoencoder costs it 15 to 20 times a
+# NumPy step (benchmarks/README.md, "Keras backends"), so however long the
+# fit, NumPy trains skgen's own networks faster there.
+COMPILED_BACKENDS = ("tensorflow", "jax")
+
 
 def resolve_engine(engine, user_network, n_steps):
     """The engine of a fit of ``n_steps`` steps: ``"numpy"`` or ``"keras"``.
@@ -31,7 +38,8 @@ def resolve_engine(engine, user_network, n_steps):
     NumPy trains every network skgen describes (dense, of numeric or mixed
     tables); a user's encoder or decoder trains in Keras.  ``"auto"`` takes
     NumPy where it can, unless the fit is long enough for Keras' start-up to
-    pay for itself (`AUTO_NUMPY_MAX_STEPS`).
+    pay for itself (`AUTO_NUMPY_MAX_STEPS`) and the backend compiles its
+    epochs (`COMPILED_BACKENDS`).
     """
     if engine == "numpy" and user_network:
         raise ValueError(
@@ -40,8 +48,13 @@ def resolve_engine(engine, user_network, n_steps):
             "'keras'."
         )
     if engine == "auto":
-        short = n_steps <= AUTO_NUMPY_MAX_STEPS
-        return "numpy" if short and not user_network else "keras"
+        if user_network:
+            return "keras"
+        if n_steps <= AUTO_NUMPY_MAX_STEPS:
+            return "numpy"
+        from ._keras._import import configured_backend
+
+        return "keras" if configured_backend() in COMPILED_BACKENDS else "numpy"
     return engine
 
 

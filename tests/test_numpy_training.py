@@ -1,6 +1,8 @@
 """The NumPy engine: its gradients, its agreement with Keras, and what it
 spares (no Keras import)."""
 
+import json
+import os
 import subprocess
 import threading
 import sys
@@ -250,9 +252,13 @@ def test_trainer_draws_what_the_keras_trainer_draws():
 
 
 def test_auto_takes_keras_for_long_fits(X, monkeypatch):
-    # Past AUTO_NUMPY_MAX_STEPS steps Keras' start-up pays for itself.
+    # Past AUTO_NUMPY_MAX_STEPS steps Keras' start-up pays for itself, on a
+    # backend that compiles its epochs.  (The fits below run on whatever
+    # backend this process loaded: the choice is what is tested.)
     from skgen import _training
+    from skgen._keras import _import
 
+    monkeypatch.setattr(_import, "configured_backend", lambda: "jax")
     params = dict(encoding_dim=3, epochs=3, batch_size=50, random_state=0)
     monkeypatch.setattr(_training, "AUTO_NUMPY_MAX_STEPS", 3 * 4)  # 200 rows
     short = AutoencoderTransformer(**params).fit(X)
@@ -296,3 +302,51 @@ def test_fits_in_threads_match_sequential_fits(X):
     for seed in seeds:
         for ours, theirs in zip(results[seed], sequential[seed]):
             np.testing.assert_array_equal(ours, theirs)
+
+
+def test_auto_keeps_long_fits_in_numpy_under_pytorch(X, monkeypatch):
+    # Keras' PyTorch runner is eager and slower per step than NumPy.
+    from skgen import _training
+    from skgen._keras import _import
+
+    monkeypatch.setattr(_import, "configured_backend", lambda: "torch")
+    monkeypatch.setattr(_training, "AUTO_NUMPY_MAX_STEPS", 1)
+    params = dict(encoding_dim=3, epochs=3, batch_size=50, random_state=0)
+    assert (
+        AutoencoderTransformer(**params).fit(X).loss_curve_
+        == AutoencoderTransformer(**params, engine="numpy").fit(X).loss_curve_
+    )
+    assert _training.resolve_engine("auto", True, 1) == "keras"  # your own
+
+
+@pytest.mark.parametrize(
+    "environment, config, expected",
+    [
+        ({}, None, "tensorflow"),
+        ({}, {"backend": "jax"}, "jax"),
+        ({"KERAS_BACKEND": "torch"}, {"backend": "jax"}, "torch"),
+        ({}, "not json", "tensorflow"),
+    ],
+)
+def test_configured_backend_is_read_as_keras_reads_it(
+    tmp_path, environment, config, expected
+):
+    # In a fresh process, so that Keras is not imported: the answer must come
+    # from where Keras itself would look, without importing it.
+    if config is not None:
+        text = config if isinstance(config, str) else json.dumps(config)
+        (tmp_path / "keras.json").write_text(text)
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("KERAS_BACKEND", "KERAS_HOME")
+    }
+    env.update(environment, KERAS_HOME=str(tmp_path))
+    code = (
+        "import sys; from skgen._keras._import import configured_backend; "
+        "print(configured_backend(), 'keras' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True
+    )
+    assert run.stdout.split() == [expected, "False"], run.stderr

@@ -1,6 +1,7 @@
 """Import Keras (and its backend) once, quietly."""
 
 import contextlib
+import json
 import os
 import sys
 import threading
@@ -84,6 +85,33 @@ def _limit_tensorflow_threads(tf):
         tf.config.threading.set_inter_op_parallelism_threads(limit)
     except RuntimeError:  # TensorFlow's runtime was already initialised
         pass
+
+
+def configured_backend():
+    """The name of the backend Keras uses, or will use, in this process.
+
+    Read without importing Keras, as Keras itself reads it when imported:
+    ``KERAS_BACKEND``, else the ``"backend"`` of ``keras.json`` in
+    ``KERAS_HOME`` (by default ``~/.keras``, or ``/tmp/.keras`` when the home
+    directory is read-only), else ``"tensorflow"``.  Once Keras is imported,
+    its own answer.
+    """
+    keras = sys.modules.get("keras")
+    try:
+        return keras.backend.backend()
+    except AttributeError:  # not imported (None), or still being imported
+        pass
+    if os.environ.get("KERAS_BACKEND"):
+        return os.environ["KERAS_BACKEND"]
+    home = os.environ.get("KERAS_HOME")
+    if home is None:
+        base = os.path.expanduser("~")
+        home = os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")
+    try:
+        with open(os.path.join(os.path.expanduser(home), "keras.json")) as file:
+            return json.load(file).get("backend", "tensorflow")
+    except (OSError, ValueError, AttributeError):  # none, unreadable, not a dict
+        return "tensorflow"
 
 
 _KERAS = None
