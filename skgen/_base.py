@@ -99,7 +99,7 @@ _ENGINE_DOC = (
     "GPU. TensorFlow and JAX compile one program per epoch, several times "
     "faster per step than NumPy, but the first fit in a process imports "
     "Keras (5 to 17 s) and every new architecture compiles (0.5 to 2.5 s); "
-    "PyTorch runs eagerly, step by step, 15 to 20 times slower per step than "
+    "PyTorch runs eagerly, step by step, 15 to 30 times slower per step than "
     'NumPy on a CPU. ``"auto"`` takes NumPy for the networks it trains, '
     "unless the fit has more than 50,000 steps (batches times epochs) and "
     "the backend is TensorFlow or JAX; your own networks train in Keras. "

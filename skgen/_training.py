@@ -26,7 +26,7 @@ AUTO_NUMPY_MAX_STEPS = 50_000
 
 # The backends whose runner compiles a whole epoch (TensorFlow's
 # ``tf.function``, JAX's ``jax.jit``).  PyTorch's runs eagerly, step by step
-# through Keras: a step of the fraud autoencoder costs it 15 to 20 times a
+# through Keras: a step of the fraud autoencoder costs it 15 to 30 times a
 # NumPy step (benchmarks/README.md, "Keras backends"), so however long the
 # fit, NumPy trains skgen's own networks faster there.
 COMPILED_BACKENDS = ("tensorflow", "jax")
