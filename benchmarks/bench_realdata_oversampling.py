@@ -16,7 +16,11 @@ Protocol (issue 8, item 1):
   ``|detection_auc - 0.5|`` (a 50-tree random forest, 3-fold, on as many
   generated rows as real ones), ``dcr_ratio``, mean ``column_ks`` and
   ``correlation_difference``.
-- Methods: ``none``, imbalanced-learn's RandomOverSampler, SMOTE,
+- Methods: ``none``; ``class-weights``, no resampling either, but both
+  models weigh the classes to balance (``class_weight="balanced"``), which is
+  what oversampling to balance does to their loss without adding a row, so
+  it separates the cost of balancing from what the new rows bring;
+  imbalanced-learn's RandomOverSampler, SMOTE,
   BorderlineSMOTE and ADASYN (defaults), ctgan's TVAE and CTGAN trained on
   the minority rows of each training fold, and skgen's VAEOversampler
   (defaults, or ``--skgen-params``; ``--skgen-label`` names the variant).
@@ -66,7 +70,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from skgen import VAEOversampler
 from skgen.metrics import column_ks, correlation_difference, dcr_ratio, detection_auc
 
-CLASSIC = ("none", "RandomOverSampler", "SMOTE", "BorderlineSMOTE", "ADASYN")
+# The methods that generate no rows: no resampling, and no resampling with
+# the classes weighted to balance.
+REFERENCES = ("none", "class-weights")
+CLASSIC = (*REFERENCES, "RandomOverSampler", "SMOTE", "BorderlineSMOTE", "ADASYN")
 TORCH_PEERS = ("TVAE", "CTGAN")
 METHODS = (*CLASSIC, *TORCH_PEERS, "skgen")
 CLASSIFIERS = ("LogisticRegression", "HistGradientBoosting")
@@ -148,7 +155,7 @@ class CTGANOversampler(BaseOverSampler):
 
 def make_sampler(method, seed, settings):
     """A fresh sampler for ``method`` (``None`` for no resampling)."""
-    if method == "none":
+    if method in REFERENCES:
         return None
     if method in TORCH_PEERS:
         return CTGANOversampler(
@@ -164,14 +171,17 @@ def make_sampler(method, seed, settings):
     }[method](random_state=seed)
 
 
-def make_classifiers(seed, quick):
+def make_classifiers(seed, quick, class_weight=None):
     # --quick only has to exercise the code, so its boosting is short.
     return {
         "LogisticRegression": make_pipeline(
-            StandardScaler(), LogisticRegression(max_iter=1000)
+            StandardScaler(),
+            LogisticRegression(max_iter=1000, class_weight=class_weight),
         ),
         "HistGradientBoosting": HistGradientBoostingClassifier(
-            max_iter=20 if quick else 100, random_state=seed
+            max_iter=20 if quick else 100,
+            random_state=seed,
+            class_weight=class_weight,
         ),
     }
 
@@ -212,7 +222,9 @@ def run_fold(method, X_train, y_train, X_test, y_test, seed, settings):
         raise RuntimeError(f"{method} does not keep the original rows first.")
     generated = X_res[len(X_train) :]
     row["n_generated"] = len(generated)
-    for name, classifier in make_classifiers(seed, settings["quick"]).items():
+    class_weight = "balanced" if method == "class-weights" else None
+    classifiers = make_classifiers(seed, settings["quick"], class_weight)
+    for name, classifier in classifiers.items():
         classifier.fit(X_res, y_res)
         proba = classifier.predict_proba(X_test)[:, 1]
         row[f"ap_{name}"] = average_precision_score(y_test, proba)
@@ -395,7 +407,7 @@ REALISM_COLUMNS = {
 def realism_section(results, methods, datasets):
     """The realism table, and the (set x method) tables behind it."""
     results = results.assign(detection_gap=(results["detection_auc"] - 0.5).abs())
-    generators = [m for m in methods if m != "none"]
+    generators = [m for m in methods if m not in REFERENCES]
     tables = {
         column: per_set(results, column, generators, datasets).dropna(how="all")
         for column in REALISM_COLUMNS

