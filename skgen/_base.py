@@ -508,7 +508,7 @@ class BaseAutoencoder(BaseEstimator):
             trim_fraction=trim_fraction,
             initial_state=self._training_state if resume else None,
         )
-        self._check_training(result, X_train, beta if variational else None)
+        self._check_training(result, X_train, variational)
         loss_curve, validation_loss_curve = (
             result.loss_curve,
             result.validation_loss_curve,
@@ -678,7 +678,7 @@ class BaseAutoencoder(BaseEstimator):
                 UserWarning,
             )
 
-    def _check_training(self, result, X_train, beta):
+    def _check_training(self, result, X_train, variational):
         """Fail or warn when training produced no usable network.
 
         - ``TrainingDivergedError`` when the reconstructions of the training
@@ -710,8 +710,9 @@ class BaseAutoencoder(BaseEstimator):
         spread = rows.std(axis=0).max()
         collapsed = reconstructed.std(axis=0).max() <= np.finfo(np.float32).eps * spread
         if spread > 0 and collapsed:
-            if beta is not None:  # a large KL weight collapses a VAE too
-                rate += f" or beta (now {beta:g})"
+            if variational and hasattr(self, "beta"):
+                # a large KL weight collapses a VAE too
+                rate += f" or beta (now {self.beta:g})"
             warnings.warn(
                 "Training did not converge: every training row gets the same "
                 "reconstruction, so the codes carry no information about the "
@@ -720,7 +721,7 @@ class BaseAutoencoder(BaseEstimator):
             )
             return
         kept = result.best_epoch if result.validation_loss_curve else result.n_iter
-        if beta is None and result.loss_curve[kept - 1] > result.loss_curve[0]:
+        if not variational and result.loss_curve[kept - 1] > result.loss_curve[0]:
             warnings.warn(
                 "Training did not converge: the training loss rose "
                 f"from {result.loss_curve[0]:.6g} in the first epoch to "

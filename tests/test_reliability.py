@@ -306,10 +306,16 @@ def _extreme_rows(n_features):
     )
 
 
-def test_the_issue_example_is_flagged():
+@pytest.mark.parametrize("variational", [True, False])
+def test_the_issue_example_is_flagged(variational):
     X = np.random.RandomState(0).rand(60, 4) * 0.5
-    with pytest.warns(UserWarning, match="identity"):  # encoding_dim=6 >= 4
-        detector = ReconstructionAnomalyDetector(epochs=2).fit(X)
+    detector = ReconstructionAnomalyDetector(epochs=2, variational=variational)
+    if variational:  # the KL divergence is the bottleneck
+        with _no_skgen_warnings():
+            detector.fit(X)
+    else:
+        with pytest.warns(UserWarning, match="identity"):  # encoding_dim=6 >= 4
+            detector.fit(X)
     assert_array_equal(detector.predict(np.full((1, 4), 1e308)), [-1])
 
 
@@ -336,9 +342,19 @@ def test_extreme_rows_get_finite_codes_and_errors_from_linear_layers():
 
 # --- 5. collapse and divergence --------------------------------------------------------
 def test_detector_that_did_not_learn_warns(labelled):
-    detector = ESTIMATORS["detector"][0](epochs=20, learning_rate=1e6)
+    detector = ESTIMATORS["detector"][0](
+        epochs=20, learning_rate=1e6, variational=False
+    )
     with pytest.warns(ConvergenceWarning, match="did not converge.*learning_rate"):
         detector.fit(labelled[0])
+
+
+def test_variational_detector_whose_loss_explodes_raises(labelled):
+    # The VAE's likelihood overflows where the plain loss only stalls.
+    detector = ESTIMATORS["detector"][0](epochs=20, learning_rate=1e6)
+    with pytest.raises(TrainingDivergedError, match="diverged.*learning_rate"):
+        detector.fit(labelled[0])
+    assert not hasattr(detector, "network_")
 
 
 def test_collapsed_codes_warn(labelled):
@@ -390,12 +406,16 @@ def test_code_as_wide_as_the_data_warns(Estimator, monkeypatch):
     X = np.random.RandomState(0).rand(30, 3)
     # The warning comes before training; stopping there saves compiling.
     _interrupt_training_at_epoch(monkeypatch, 1)
+    plain = {} if Estimator is AutoencoderTransformer else {"variational": False}
     with pytest.warns(UserWarning, match="3 units for 3 features.*identity"):
         with pytest.raises(KeyboardInterrupt):
-            Estimator(encoding_dim=3, hidden_layer_sizes=()).fit(X)
+            Estimator(encoding_dim=3, hidden_layer_sizes=(), **plain).fit(X)
     with _no_skgen_warnings(), pytest.raises(KeyboardInterrupt):
         # A narrower hidden layer is the bottleneck: no warning.
-        Estimator(encoding_dim=3, hidden_layer_sizes=(2,)).fit(X)
+        Estimator(encoding_dim=3, hidden_layer_sizes=(2,), **plain).fit(X)
+    if plain:  # a VAE's bottleneck is its KL divergence: no warning either
+        with _no_skgen_warnings(), pytest.raises(KeyboardInterrupt):
+            Estimator(encoding_dim=3, hidden_layer_sizes=()).fit(X)
 
 
 # --- 8. property-based: any finite input gives finite output or a clear error --------
