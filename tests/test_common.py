@@ -13,7 +13,7 @@ from skgen import (
 ESTIMATORS = [
     AutoencoderTransformer(encoding_dim=1, epochs=5),
     ReconstructionAnomalyDetector(encoding_dim=1, epochs=5),
-    ReconstructionAnomalyDetector(encoding_dim=1, epochs=5, variational=False),
+    ReconstructionAnomalyDetector(encoding_dim=1, epochs=5, variational=True),
     # imbalanced-learn's own checks run in tests/test_over_sampling.py.
     VAEOversampler(epochs=3, random_state=0),
     # The same contract when Keras trains (by default these fits train in

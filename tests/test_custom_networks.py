@@ -106,11 +106,12 @@ def test_detector_and_oversampler_take_user_networks(digits):
     assert set(np.unique(detector.predict(X))) <= {-1, 1}
     # The per-column explanation works through the user's network too.
     assert detector.reconstruction_error(X[:3], per_feature=True).shape == (3, 64)
-    # By default the detector's encoder is a VAE's body: skgen added the
-    # Gaussian heads; a plain detector's encoder outputs the codes itself.
-    assert len(detector.network_.keras_models()[0].outputs) == 2
-    plain = ReconstructionAnomalyDetector(**conv_params(epochs=1), variational=False)
-    assert len(plain.fit(X).network_.keras_models()[0].outputs) == 1
+    # By default your encoder outputs the codes itself; a VAE's encoder is
+    # the body, to which skgen adds the Gaussian heads.
+    assert not detector.variational_
+    assert len(detector.network_.keras_models()[0].outputs) == 1
+    vae = ReconstructionAnomalyDetector(**conv_params(epochs=1), variational=True)
+    assert len(vae.fit(X).network_.keras_models()[0].outputs) == 2
     y = (np.arange(len(X)) % 6 == 0).astype(int)
     sampler = VAEOversampler(
         latent_dim=3, encoder=small_encoder, epochs=3, random_state=0

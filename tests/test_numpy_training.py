@@ -172,7 +172,11 @@ def test_trimmed_variational_detector_reaches_the_loss_keras_reaches(X):
     # The reparameterisation noise differs between the engines, nothing else.
     fits = {
         engine: ReconstructionAnomalyDetector(
-            epochs=30, trim_fraction=0.1, random_state=0, engine=engine
+            epochs=30,
+            trim_fraction=0.1,
+            variational=True,
+            random_state=0,
+            engine=engine,
         ).fit(X)
         for engine in ("numpy", "keras")
     }

@@ -351,7 +351,7 @@ def test_detector_that_did_not_learn_warns(labelled):
 
 def test_variational_detector_whose_loss_explodes_raises(labelled):
     # The VAE's likelihood overflows where the plain loss only stalls.
-    detector = ESTIMATORS["detector"][0](epochs=20, learning_rate=1e6)
+    detector = ESTIMATORS["detector"][0](epochs=20, learning_rate=1e6, variational=True)
     with pytest.raises(TrainingDivergedError, match="diverged.*learning_rate"):
         detector.fit(labelled[0])
     assert not hasattr(detector, "network_")
@@ -415,7 +415,7 @@ def test_code_as_wide_as_the_data_warns(Estimator, monkeypatch):
         Estimator(encoding_dim=3, hidden_layer_sizes=(2,), **plain).fit(X)
     if plain:  # a VAE's bottleneck is its KL divergence: no warning either
         with _no_skgen_warnings(), pytest.raises(KeyboardInterrupt):
-            Estimator(encoding_dim=3, hidden_layer_sizes=()).fit(X)
+            Estimator(encoding_dim=3, hidden_layer_sizes=(), variational=True).fit(X)
 
 
 # --- 8. property-based: any finite input gives finite output or a clear error --------
