@@ -6,6 +6,8 @@ Detectors, all run in this process on the same rows:
 - ``skgen genuine``: the same, fitted on the inlier rows only (the
   semi-supervised use: labelled outliers dropped before ``fit``).
 - ``skgen untrimmed``: defaults but ``trim_fraction=0`` (ablation).
+- ``skgen VAE``: defaults but ``variational=True`` (the defaults train a
+  plain autoencoder on these numbers and a VAE on mixed tables).
 - ``IsolationForest``: scikit-learn's, defaults.
 - ``PCA``: reconstruction error of ``PCA`` with the detector's latent size,
   on the same min-max scaling the detector applies internally.
@@ -167,6 +169,10 @@ def detectors(seed):
         "skgen genuine": (ReconstructionAnomalyDetector(random_state=seed), True),
         "skgen untrimmed": (
             ReconstructionAnomalyDetector(trim_fraction=0, random_state=seed),
+            False,
+        ),
+        "skgen VAE": (
+            ReconstructionAnomalyDetector(variational=True, random_state=seed),
             False,
         ),
         "IsolationForest": (IsolationForest(random_state=seed), False),

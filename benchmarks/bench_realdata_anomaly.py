@@ -8,7 +8,10 @@ the deterministic ones (LocalOutlierFactor, PCA) once.
 
 Detectors, all on the same rows:
 
-- ``skgen``: ``ReconstructionAnomalyDetector(random_state=seed)``, defaults.
+- ``skgen``: ``ReconstructionAnomalyDetector(random_state=seed)``, defaults
+  (on these numeric sets, a plain autoencoder).
+- ``skgen VAE``: the same with ``variational=True``, the network the
+  defaults train on mixed tables.
 - ``IsolationForest``: scikit-learn's, defaults, ``random_state=seed``.
 - ``LOF``: ``LocalOutlierFactor()`` defaults (``novelty=False``); the outlier
   score is ``-negative_outlier_factor_``.
@@ -56,10 +59,13 @@ FIELDS = ("set", "seed", "ap", "roc_auc", "fit_s")
 
 
 # --- detectors: each returns outlier scores (higher = more outlying) --------
-def skgen_scores(X, seed, quick):
-    params = {"epochs": 20} if quick else {}
-    detector = ReconstructionAnomalyDetector(random_state=seed, **params)
-    return -detector.fit(X).score_samples(X)
+def _skgen(**params):
+    def scores(X, seed, quick):
+        epochs = {"epochs": 20} if quick else {}
+        detector = ReconstructionAnomalyDetector(random_state=seed, **params, **epochs)
+        return -detector.fit(X).score_samples(X)
+
+    return scores
 
 
 def iforest_scores(X, seed, quick):
@@ -107,7 +113,9 @@ def _pyod_available():
 
 # name: (scores(X, seed, quick), stochastic)
 METHODS = {
-    "skgen": (skgen_scores, True),
+    # The defaults train a plain autoencoder on these numeric sets.
+    "skgen": (_skgen(), True),
+    "skgen VAE": (_skgen(variational=True), True),
     "IsolationForest": (iforest_scores, True),
     "LOF": (lof_scores, False),
     "PCA": (pca_scores, False),
