@@ -168,11 +168,14 @@ def test_vae_reaches_the_loss_keras_reaches(X):
     assert abs(fits["numpy"][-1] - fits["keras"][-1]) < 0.1 * scale
 
 
-def test_trimmed_variational_detector_reaches_the_loss_keras_reaches(X):
+@pytest.mark.parametrize("data", ["numbers", "mixed table"])
+def test_trimmed_variational_detector_reaches_the_loss_keras_reaches(X, data):
     # The reparameterisation noise differs between the engines, nothing else.
+    if data == "mixed table":
+        X = _mixed_table()
     fits = {
         engine: ReconstructionAnomalyDetector(
-            epochs=30,
+            epochs=30 if data == "numbers" else 100,
             trim_fraction=0.1,
             variational=True,
             random_state=0,
@@ -180,10 +183,11 @@ def test_trimmed_variational_detector_reaches_the_loss_keras_reaches(X):
         ).fit(X)
         for engine in ("numpy", "keras")
     }
-    curves = {engine: fit.loss_curve_ for engine, fit in fits.items()}
-    assert curves["numpy"][-1] < curves["numpy"][0]
-    scale = abs(curves["keras"][0] - curves["keras"][-1])
-    assert abs(curves["numpy"][-1] - curves["keras"][-1]) < 0.1 * scale
+    # The last epochs' mean: a VAE's epoch losses go up and down by chance.
+    end = {engine: np.mean(fit.loss_curve_[-5:]) for engine, fit in fits.items()}
+    start = {engine: fit.loss_curve_[0] for engine, fit in fits.items()}
+    assert end["numpy"] < start["numpy"]
+    assert abs(end["numpy"] - end["keras"]) < 0.1 * (start["keras"] - end["keras"])
     scores = [fit.score_samples(X) for fit in fits.values()]
     assert np.corrcoef(*scores)[0, 1] > 0.9
 
@@ -216,10 +220,10 @@ print(sorted(m for m in ("keras", "tensorflow", "jax", "torch") if m in sys.modu
     assert out.stdout.strip() == "[]"
 
 
-def test_mixed_tables_train_as_in_keras():
-    # Missing numbers, a one-hot and an embedded category, a bool, counts.
+def _mixed_table():
+    """Missing numbers, a one-hot and an embedded category, a bool, counts."""
     rng = np.random.RandomState(0)
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "amount": np.where(rng.rand(200) < 0.1, np.nan, rng.lognormal(size=200)),
             "card": pd.Categorical(rng.choice(["visa", "mc", "amex"], 200)),
@@ -228,6 +232,10 @@ def test_mixed_tables_train_as_in_keras():
             "count": rng.poisson(3, 200),
         }
     )
+
+
+def test_mixed_tables_train_as_in_keras():
+    table = _mixed_table()
     fits = [
         AutoencoderTransformer(
             encoding_dim=3, epochs=4, random_state=0, engine=engine
