@@ -10,8 +10,9 @@ Detectors, all on the same rows:
 
 - ``skgen``: ``ReconstructionAnomalyDetector(random_state=seed)``, defaults
   (on these numeric sets, a plain autoencoder).
-- ``skgen VAE``: the same with ``variational=True``, the network the
-  defaults train on mixed tables.
+- ``skgen VAE``, ``skgen plain AE``: the same with ``variational=True``
+  (the network the defaults train on mixed tables and on numbers with
+  missing values) and ``variational=False``.
 - ``IsolationForest``: scikit-learn's, defaults, ``random_state=seed``.
 - ``LOF``: ``LocalOutlierFactor()`` defaults (``novelty=False``); the outlier
   score is ``-negative_outlier_factor_``.
@@ -29,6 +30,13 @@ per set and seed) and writes the report to ``DIR/report.md``; a later run
 reuses the cached rows, so peers need not rerun. Delete a detector's CSV to
 rerun it (for instance after changing skgen). Rows of a ``--quick`` run
 (fewer epochs) must not share a folder with full runs.
+
+``--missing-rate M`` removes that share of the cells of every set,
+completely at random (seed 0, each cell independently): skgen's detectors
+read the rows with their NaN, the others the rows with each missing cell
+replaced by its column's median, as a scikit-learn pipeline would impute
+them. Its rows and report are kept apart (``DIR/<detector>_missing<M>.csv``,
+``DIR/report_missing<M>.md``).
 
 Run ``python benchmarks/bench_realdata_anomaly.py --out /tmp/anomaly``: on
 two cores shared with other work (load average 10 to 20), skgen and the
@@ -48,6 +56,7 @@ from _realdata import IMBALANCED_DEVELOPMENT_LIST, QUICK_LIST, load_imbalanced
 from scipy.stats import rankdata
 from sklearn.decomposition import PCA
 from sklearn.ensemble import IsolationForest
+from sklearn.impute import SimpleImputer
 from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.neighbors import LocalOutlierFactor
 from sklearn.preprocessing import StandardScaler
@@ -113,9 +122,11 @@ def _pyod_available():
 
 # name: (scores(X, seed, quick), stochastic)
 METHODS = {
-    # The defaults train a plain autoencoder on these numeric sets.
+    # The defaults train a plain autoencoder on these numeric sets, and a VAE
+    # once cells are missing (--missing-rate).
     "skgen": (_skgen(), True),
     "skgen VAE": (_skgen(variational=True), True),
+    "skgen plain AE": (_skgen(variational=False), True),
     "IsolationForest": (iforest_scores, True),
     "LOF": (lof_scores, False),
     "PCA": (pca_scores, False),
@@ -125,11 +136,26 @@ METHODS = {
     "PyOD VAE": (_pyod("VAE", epoch_num=10), True),
 }
 TORCH_METHODS = ("PyOD AutoEncoder", "PyOD VAE")
+# Detectors that take missing values; the others read median-imputed rows.
+NAN_METHODS = ("skgen", "skgen VAE", "skgen plain AE")
 
 
 # --- running and caching ----------------------------------------------------
-def _cache_path(out, method):
-    return os.path.join(out, re.sub(r"[^A-Za-z0-9]+", "_", method) + ".csv")
+def _cache_path(out, method, missing_rate=0.0):
+    name = re.sub(r"[^A-Za-z0-9]+", "_", method)
+    if missing_rate:
+        name += f"_missing{missing_rate:g}"
+    return os.path.join(out, name + ".csv")
+
+
+def remove_cells(X, missing_rate, random_state=0):
+    """A float copy of ``X`` with each cell NaN with probability
+    ``missing_rate`` (the same cells for every detector and seed)."""
+    X = np.array(X, dtype=np.float64)
+    if missing_rate:
+        rng = np.random.RandomState(random_state)
+        X[rng.rand(*X.shape) < missing_rate] = np.nan
+    return X
 
 
 def _read_cache(path):
@@ -166,20 +192,26 @@ def evaluate(scores_fn, X, y, seed, quick):
     }
 
 
-def run(methods, sets, seeds, *, quick=False, out=None, log=print):
+def run(methods, sets, seeds, *, quick=False, out=None, missing_rate=0.0, log=print):
     """``{method: {(set, seed): {"ap", "roc_auc", "fit_s"}}}``.
 
     Deterministic methods run with the first seed only. With ``out``, cached
-    rows are reused and new rows appended.
+    rows are reused and new rows appended. With ``missing_rate``, that share
+    of the cells is removed (see `remove_cells`); the detectors that do not
+    take missing values read median-imputed rows.
     """
     results = {}
     for method in methods:
         scores_fn, stochastic = METHODS[method]
-        path = None if out is None else _cache_path(out, method)
+        path = None if out is None else _cache_path(out, method, missing_rate)
         cached = {} if path is None else _read_cache(path)
         results[method] = {}
         for name in sets:
             X, y = load_imbalanced(name)
+            if missing_rate:
+                X = remove_cells(X, missing_rate)
+                if method not in NAN_METHODS:
+                    X = SimpleImputer(strategy="median").fit_transform(X)
             for seed in seeds if stochastic else seeds[:1]:
                 result = cached.get((name, seed))
                 if result is None:
@@ -310,6 +342,12 @@ def main(argv=None):
         "--methods", nargs="+", choices=list(METHODS), help="default: all"
     )
     parser.add_argument("--out", help="folder for the CSV cache and report.md")
+    parser.add_argument(
+        "--missing-rate",
+        type=float,
+        default=0.0,
+        help="share of the cells to remove at random (default 0)",
+    )
     args = parser.parse_args(argv)
 
     sets = args.sets or (QUICK_LIST if args.quick else IMBALANCED_DEVELOPMENT_LIST)
@@ -327,12 +365,20 @@ def main(argv=None):
     if args.out:
         os.makedirs(args.out, exist_ok=True)
 
-    results = run(methods, list(sets), list(seeds), quick=args.quick, out=args.out)
+    results = run(
+        methods,
+        list(sets),
+        list(seeds),
+        quick=args.quick,
+        out=args.out,
+        missing_rate=args.missing_rate,
+    )
     report = markdown(results, list(sets))
     print()
     print(report)
     if args.out:
-        with open(os.path.join(args.out, "report.md"), "w") as f:
+        suffix = f"_missing{args.missing_rate:g}" if args.missing_rate else ""
+        with open(os.path.join(args.out, f"report{suffix}.md"), "w") as f:
             f.write(report)
     return results
 

